@@ -1,0 +1,60 @@
+"""``kg build`` and ``kg validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.build import build
+from kg.rdfinput import validate_paths
+
+
+@click.command("build")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if exports/ is stale.")
+@click.pass_obj
+def build_command(obj: dict[str, object], check: bool) -> None:
+    """Compile facts/ to RDF, validate it with SHACL, then write exports/.
+
+    Nothing is written unless the whole graph conforms.
+    """
+    root = Path(str(obj["root"]))
+    result = build(root, check=check)
+    counts = f"{len(result.corpus.entities)} entities, {len(result.corpus.facts)} facts, " \
+             f"{len(result.corpus.sources)} sources, {result.triples} triples"
+    if result.corpus.candidates:
+        click.echo(f"{result.corpus.candidates} draft candidates wait for review in facts/drafts/ "
+                   "(not built)", err=True)
+    if check:
+        if result.stale:
+            click.echo(f"error: exports/ is stale: {', '.join(result.stale)} "
+                       "(hint: run kg build and commit exports/)", err=True)
+            raise SystemExit(1)
+        click.echo(f"exports/ is fresh ({counts})")
+        return
+    written = ", ".join(result.written) if result.written else "nothing changed"
+    click.echo(f"built {counts}; conforms to SHACL; wrote {written}")
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
+    """Validate RDF files or folders (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) against shapes/."""
+    import json
+
+    report = validate_paths(list(paths))
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": report.conforms, "violations": [
+            v.__dict__ for v in report.violations]}, ensure_ascii=False, indent=2))
+    else:
+        for v in report.violations:
+            path = f" [{v.path}]" if v.path else ""
+            click.echo(f"{v.severity}: {v.focus}: {v.message}{path}")
+        click.echo("conforms" if report.conforms else f"does not conform: {len(report.violations)} results")
+    raise SystemExit(0 if report.conforms else 1)
+
+
+COMMANDS = [build_command, validate_command]

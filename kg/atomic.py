@@ -1,0 +1,62 @@
+"""Writing files so a crash or a second process never leaves half of one behind."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+
+def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Write every file to a temporary name, then rename each into place.
+
+    Files whose bytes are unchanged are not touched. Returns the names written.
+    A crash before the renames leaves the old files intact and no temporary file
+    behind in ``folder`` once the next write runs (leftovers are cleaned first).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in sorted(files.items()):
+            target = folder / name
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged.append((Path(tmp), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return [target.name for _, target in staged]
+
+
+class Busy(Exception):
+    """Another process holds the lock."""
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``path`` for the duration of the block.
+
+    With ``wait=False`` a second holder fails at once with :class:`Busy`.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise Busy(str(path)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,95 @@
+"""``kg build``: compile, validate, then write ``exports/`` atomically.
+
+Nothing is written unless the whole graph conforms. Violations come back as
+problems that name the curated file, line and fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg import corpus as corpus_mod
+from kg.atomic import Busy, locked, write_files
+from kg.compile import Compiled, compile_corpus
+from kg.corpus import Corpus, SourceDoc
+from kg.errors import KgError, Problem, fail
+from kg.exports import ExportSet, default_exports
+from kg.validate import Report, Violation, validate
+
+EXPORTS = "exports"
+STATE = ".kg"
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    corpus: Corpus
+    compiled: Compiled
+    files: dict[str, bytes]
+    written: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    @property
+    def triples(self) -> int:
+        return len(self.compiled.graph)
+
+
+def compile_checked(root: Path) -> tuple[Corpus, Compiled]:
+    """Load, compile and SHACL-validate a project; raise :class:`KgError` on any problem."""
+    corpus = corpus_mod.load(root)
+    compiled = compile_corpus(corpus)
+    report = validate(compiled.graph)
+    if not report.conforms:
+        raise KgError(violation_problems(report, compiled), exit_code=1)
+    return corpus, compiled
+
+
+def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) -> BuildResult:
+    """Build the graph from ``root``; write ``exports/`` unless ``check`` is set.
+
+    With ``check``, nothing is written and ``stale`` lists the export files that differ
+    from a fresh build (missing ones included).
+    """
+    corpus, compiled = compile_checked(root)
+    files = (exports or default_exports()).render(compiled.graph)
+    result = BuildResult(corpus, compiled, files)
+    folder = root / EXPORTS
+    if check:
+        result.stale = [name for name, data in sorted(files.items())
+                        if not (folder / name).is_file() or (folder / name).read_bytes() != data]
+        return result
+    try:
+        with locked(root / STATE / "build.lock"):
+            result.written = write_files(folder, files)
+    except Busy:
+        raise fail(str(root / STATE / "build.lock"), "another kg build is running",
+                   hint="wait for it to finish, then run kg build again", exit_code=2) from None
+    return result
+
+
+def violation_problems(report: Report, compiled: Compiled) -> list[Problem]:
+    """Turn SHACL results into problems that point at the curated file and line."""
+    problems = []
+    for violation in report.violations:
+        if violation.severity != "Violation":
+            continue
+        problems.append(_problem(violation, compiled))
+    return problems
+
+
+def _problem(violation: Violation, compiled: Compiled) -> Problem:
+    focus = URIRef(violation.focus.split("#", 1)[0])
+    origin = compiled.origins.get(focus)
+    shape = violation.shape.rsplit("#", 1)[-1] if violation.shape else "shape"
+    path = f" [{violation.path}]" if violation.path else ""
+    message = f"{violation.message}{path} (SHACL {shape})"
+    hint = "see shapes/ for the rule"
+    if origin is None:
+        return Problem("<graph>", None, violation.focus, message, hint)
+    if isinstance(origin, SourceDoc):
+        return Problem(origin.file, origin.meta.line, origin.id, message, hint)
+    return Problem(origin.file, origin.line, origin.id, message, hint)

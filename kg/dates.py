@@ -1,0 +1,135 @@
+"""Partial and uncertain dates: EDTF strings with their precision and their bounds.
+
+A date in the facts is an EDTF string. It keeps the precision the source gives
+(``2015``, ``2015-10``, ``2015-10-28``), approximations (``2018~``), uncertainty
+(``2014?``) and ranges (``2015-10-21/2015-10-31``). Each becomes a :class:`DateSpan`:
+the earliest and the latest day it can denote. Approximate and uncertain dates
+widen those bounds (by the ``edtf`` package's fuzz), so "possibly" stays honest.
+
+>>> span = parse("2015-10")
+>>> span.earliest, span.latest, span.precision
+(datetime.date(2015, 10, 1), datetime.date(2015, 10, 31), 'month')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+import edtf
+
+Precision = Literal["day", "month", "year", "range", "decade", "unknown"]
+Status = Literal["certain", "possible", "absent"]
+
+ONGOING = ".."
+"""An interval end written ``..``: still in effect when the source was written."""
+
+
+class DateError(ValueError):
+    """A string that is not a usable EDTF date."""
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """An EDTF date and the span of days it can denote."""
+
+    edtf: str
+    earliest: dt.date
+    latest: dt.date
+    precision: Precision
+    approximate: bool = False
+
+    def xsd(self) -> tuple[str, str] | None:
+        """The typed literal at this date's own precision, as (lexical form, XSD type name).
+
+        >>> parse("2015-10").xsd()
+        ('2015-10', 'gYearMonth')
+        >>> parse("2014-10/2014-12").xsd() is None
+        True
+        """
+        if self.approximate:
+            return None
+        kind = {"day": "date", "month": "gYearMonth", "year": "gYear"}.get(self.precision)
+        return (self.edtf, kind) if kind else None
+
+
+def parse(text: str) -> DateSpan:
+    """Parse an EDTF string into a :class:`DateSpan`, or raise :class:`DateError`.
+
+    >>> parse("2014~").earliest.year, parse("2014~").latest.year
+    (2013, 2015)
+    >>> parse("2015-02-30")
+    Traceback (most recent call last):
+    ...
+    kg.dates.DateError: '2015-02-30' is not a valid EDTF date
+    """
+    text = str(text).strip()
+    if not text or ".." in text or text.startswith("/") or text.endswith("/"):
+        raise DateError(f"{text!r} is not a valid EDTF date")
+    try:
+        parsed = edtf.parse_edtf(text)
+        low, high = parsed.lower_fuzzy(), parsed.upper_fuzzy()
+        earliest = edtf.struct_time_to_date(low)
+        latest = edtf.struct_time_to_date(high)
+    except Exception as exc:  # the edtf package raises several unrelated types
+        raise DateError(f"{text!r} is not a valid EDTF date") from exc
+    if latest < earliest:
+        raise DateError(f"{text!r} ends before it starts")
+    approximate = any(ch in text for ch in "~?%")
+    return DateSpan(text, earliest, latest, _precision(text), approximate)
+
+
+def _precision(text: str) -> Precision:
+    core = text.rstrip("~?%")
+    if "/" in core:
+        return "range"
+    if "X" in core:
+        return "decade" if core.endswith("X") and len(core) == 4 else "unknown"
+    return {10: "day", 7: "month", 4: "year"}.get(len(core), "unknown")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """When a relation held: bounds on its start and on its end.
+
+    ``None`` means unknown. A relation with an unknown start may have begun at any
+    time before it ended; one with an unknown end may still hold.
+    """
+
+    start: DateSpan | None = None
+    end: DateSpan | None = None
+    ongoing_as_of: dt.date | None = None
+
+    def status_at(self, when: DateSpan) -> Status:
+        """Whether the relation holds over the whole of ``when``: certainly, possibly, or not.
+
+        >>> iv = Interval(parse("2014"), parse("2015-10"))
+        >>> [iv.status_at(parse(d)) for d in ("2015-03", "2015-10", "2016")]
+        ['certain', 'possible', 'absent']
+        """
+        return self.status_between(when.earliest, when.latest)
+
+    def status_between(self, first: dt.date, last: dt.date) -> Status:
+        """Status over the window ``first``..``last`` (both days included)."""
+        if not self.possibly_between(first, last):
+            return "absent"
+        return "certain" if self.certainly_covers(first, last) else "possible"
+
+    def possibly_between(self, first: dt.date, last: dt.date) -> bool:
+        """True when some reading of the bounds overlaps the window."""
+        started_by = self.start.earliest if self.start else dt.date.min
+        ended_after = self.end.latest if self.end else dt.date.max
+        return started_by <= last and ended_after >= first
+
+    def certainly_covers(self, first: dt.date, last: dt.date) -> bool:
+        """True when every reading of the bounds covers the whole window."""
+        if self.start is None:
+            return False
+        if self.end is not None:
+            ends_no_earlier = self.end.earliest
+        elif self.ongoing_as_of is not None:
+            ends_no_earlier = self.ongoing_as_of
+        else:
+            return False
+        return self.start.latest <= first and ends_no_earlier >= last

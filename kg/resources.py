@@ -1,0 +1,31 @@
+"""Where the tool's own files are: the ontology, the shapes and the query library.
+
+They are found through one function. An installed wheel carries them as package data
+under ``kg/_data``; a checkout (the editable install) has them at the top level.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+KINDS = ("ontology", "shapes", "queries")
+
+
+def resource_dir(kind: str) -> Path:
+    """The folder holding one kind of resource.
+
+    >>> resource_dir("ontology").joinpath("mkg.ttl").is_file()
+    True
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown resource kind {kind!r}; expected one of {KINDS}")
+    packaged = Path(str(resources.files("kg"))) / "_data" / kind
+    if packaged.is_dir():
+        return packaged
+    return Path(str(resources.files("kg"))).parent / kind
+
+
+def resource_files(kind: str, suffix: str = ".ttl") -> list[Path]:
+    """The files of one kind of resource, sorted by name."""
+    return sorted(resource_dir(kind).glob(f"*{suffix}"))

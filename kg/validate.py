@@ -1,0 +1,78 @@
+"""SHACL validation with pyshacl against the shapes in ``shapes/``.
+
+:func:`validate` returns a typed :class:`Report`; callers decide how to show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg.namespaces import SH
+from kg.resources import resource_files
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result: the node at fault, the property path, the message and the shape."""
+
+    focus: str
+    path: str
+    message: str
+    shape: str
+    severity: str = "Violation"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of a validation run."""
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+
+def shapes_graph() -> Graph:
+    """A fresh graph of every shape in ``shapes/``."""
+    graph = Graph()
+    for path in resource_files("shapes"):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def validate(data: Graph, shapes: Graph | None = None) -> Report:
+    """Validate a data graph; every shape is checked, SPARQL constraints included.
+
+    >>> validate(Graph()).conforms
+    True
+    """
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none", advanced=True, allow_warnings=True, abort_on_first=False,
+    )
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        shape = results.value(result, SH.sourceShape)
+        severity = results.value(result, SH.resultSeverity)
+        violations.append(Violation(
+            focus=str(focus),
+            path=_short(path) if path is not None else "",
+            message=str(message) if message is not None else "does not conform",
+            shape=str(shape) if isinstance(shape, URIRef) else "",
+            severity=_short(severity) if severity is not None else "Violation",
+        ))
+    violations.sort()
+    conforming = not any(v.severity == "Violation" for v in violations)
+    return Report(conforming, tuple(violations))
+
+
+def _short(term: object) -> str:
+    text = str(term)
+    for sep in ("#", "/"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[1]
+    return text

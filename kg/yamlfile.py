@@ -1,0 +1,101 @@
+"""Read curated YAML safely: plain data only, no anchors or aliases, with line numbers.
+
+Every mapping comes back as a :class:`Located` dict that remembers the line it starts
+on, so errors can point at ``facts/file.yaml:LINE``.
+
+>>> doc = loads("facts:\\n  - id: f-1\\n    type: Split\\n", "x.yaml")
+>>> doc["facts"][0].line
+2
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import fail
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Curated files are hand-written; anything larger is refused before parsing."""
+
+
+class Located(dict[str, Any]):
+    """A mapping that knows the line it was read from."""
+
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records lines and refuses anchors and aliases (alias bombs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="aliases are not allowed in curated files", problem_mark=event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="anchors are not allowed in curated files", problem_mark=event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.MarkedYAMLError(
+                    problem="merge keys are not allowed in curated files",
+                    problem_mark=key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=True)
+
+
+def _construct_located(loader: _Loader, node: yaml.MappingNode) -> Located:
+    data = Located(loader.construct_mapping(node, deep=True))
+    data.line = node.start_mark.line + 1
+    return data
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_located)
+# Dates stay strings: EDTF is parsed by kg.dates, not by YAML's timestamp rule.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def loads(text: str, name: str) -> Any:
+    """Parse YAML text; errors name the file and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else None
+        raise fail(name, f"malformed YAML: {exc.problem}", line=line,
+                   hint="check indentation and quoting on that line", exit_code=2) from None
+    except yaml.YAMLError as exc:
+        raise fail(name, f"malformed YAML: {exc}", hint="check the file's syntax",
+                   exit_code=2) from None
+
+
+def load(path: Path, name: str | None = None) -> Any:
+    """Read and parse a YAML file; refuse huge, empty or non-UTF-8 files with a clear error."""
+    name = name or str(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise fail(name, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB "
+                   "limit for curated files", hint="split it into several files", exit_code=2)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail(name, f"not UTF-8 (byte {exc.start})", line=line,
+                   hint="save the file as UTF-8", exit_code=2) from None
+    data = loads(text, name)
+    if data is None:
+        raise fail(name, "file is empty", hint="add content or delete the file", exit_code=2)
+    return data

@@ -17,6 +17,7 @@ from kg.compile import Compiled, compile_corpus
 from kg.corpus import Corpus, SourceDoc
 from kg.errors import KgError, Problem, fail
 from kg.exports import ExportSet, default_exports
+from kg.namespaces import ID
 from kg.validate import Report, Violation, validate
 
 EXPORTS = "exports"
@@ -86,7 +87,7 @@ def _problem(violation: Violation, compiled: Compiled) -> Problem:
     origin = compiled.origins.get(focus)
     shape = violation.shape.rsplit("#", 1)[-1] if violation.shape else "shape"
     path = f" [{violation.path}]" if violation.path else ""
-    message = f"{violation.message}{path} (SHACL {shape})"
+    message = f"{violation.message.replace(str(ID), '')}{path} (SHACL {shape})"
     hint = "see shapes/ for the rule"
     if origin is None:
         return Problem("<graph>", None, violation.focus, message, hint)

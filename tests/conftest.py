@@ -1,0 +1,37 @@
+"""Shared fixtures: the kitchen-sink project and its compiled graph."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg import corpus
+from kg.compile import compile_corpus
+
+DATA = Path(__file__).parent / "data"
+KITCHEN = DATA / "kitchen"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def kitchen(tmp_path: Path) -> Path:
+    """A writable copy of the kitchen-sink project (one of every record type)."""
+    target = tmp_path / "kitchen"
+    shutil.copytree(KITCHEN, target, ignore=shutil.ignore_patterns("exports"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def kitchen_graph() -> Graph:
+    """The kitchen-sink project compiled to RDF (not validated)."""
+    return compile_corpus(corpus.load(KITCHEN)).graph
+
+
+def copy_graph(graph: Graph) -> Graph:
+    out = Graph()
+    for triple in graph:
+        out.add(triple)
+    return out

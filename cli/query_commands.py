@@ -1,0 +1,79 @@
+"""``kg resolve``, ``kg attacks`` and ``kg conflicts``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from cli.common import Session, window
+from cli.output import emit, format_options, render
+from kg.attacks import attacks, claim_kind
+from kg.conflicts import conflicts
+
+
+@click.command("resolve")
+@click.argument("name")
+@format_options()
+@click.pass_obj
+def resolve_command(obj: dict[str, object], name: str, fmt: str, output: Path | None) -> None:
+    """Find entities by any label or alias, English or Arabic; list every candidate."""
+    result = Session(obj).resolver.resolve(name)
+    rows = [asdict(c) for c in result.candidates]
+    text = render(rows, fmt, ["id", "type", "label_en", "label_ar", "active", "score", "note"],
+                  {"name": name, "ambiguous": result.ambiguous}, empty=f"no entity matches {name!r}")
+    if fmt == "table" and result.ambiguous:
+        text = f"{name!r} is ambiguous: {len(rows)} candidates, best first\n" + text
+    emit(text, output)
+    if not rows:
+        raise SystemExit(1)
+
+
+@click.command("attacks")
+@click.option("--by", "by", help="Perpetrator (claimed or attributed).")
+@click.option("--from", "start", help="EDTF date: attacks that may fall on or after it.")
+@click.option("--to", "end", help="EDTF date: attacks that may fall on or before it.")
+@click.option("--in", "place", help="Place; a country includes its cities.")
+@format_options()
+@click.pass_obj
+def attacks_command(obj: dict[str, object], by: str | None, start: str | None, end: str | None,
+                    place: str | None, fmt: str, output: Path | None) -> None:
+    """Attacks with claims, attributions and casualty figures from each source."""
+    session = Session(obj)
+    agent = session.entity(by) if by else None
+    where = session.entity(place, "Location") if place else None
+    days = window(None, start, end)
+    found = attacks(session.graph, by=agent, first=days[0] if days else None,
+                    last=days[1] if days else None, place=where)
+    rows = []
+    for row in found:
+        data = asdict(row)
+        own = [c for c in row.claims if agent is None or c["agent"] == str(agent).rsplit("/", 1)[1]]
+        data["claimed_by"] = sorted({f"{c['agent']} ({c['status']}{', via ' + c['channel'] if c['channel'] else ''}; {c['source']})"
+                                     for c in own if claim_kind(c["status"]) == "claimed"})
+        data["attributed_to"] = sorted({f"{c['agent']} ({c['status']}; {c['source']})"
+                                        for c in own if claim_kind(c["status"]) == "attributed"})
+        data["tolls"] = [f"{f['measure']}: {f['qualifier'].replace('-', ' ')} {f['value'] if f['value'] is not None else ''}".replace(" exact", "").strip()
+                         + f" [{f['source']}]" for f in row.figures]
+        rows.append(data)
+    query = {"by": by, "from": start, "to": end, "in": place}
+    emit(render(rows, fmt, ["id", "date", "place", "label_en", "claimed_by", "attributed_to", "tolls"],
+                query), output)
+
+
+@click.command("conflicts")
+@format_options()
+@click.pass_obj
+def conflicts_command(obj: dict[str, object], fmt: str, output: Path | None) -> None:
+    """Every place where sources disagree, side by side with their sources."""
+    found = conflicts(Session(obj).graph)
+    if fmt == "json":
+        emit(render([asdict(c) for c in found], fmt, []), output)
+        return
+    rows = [{"topic": c.topic, "subject": c.subject, "value": v["value"], "source": v["source"],
+             "fact": v["fact"], "quote": v["quote"]} for c in found for v in c.versions]
+    emit(render(rows, fmt, ["topic", "subject", "value", "source", "fact", "quote"]), output)
+
+
+COMMANDS = [resolve_command, attacks_command, conflicts_command]

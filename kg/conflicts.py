@@ -1,0 +1,91 @@
+"""Where sources disagree: figures, dates and who did it, side by side with their sources.
+
+Nothing here picks a winner; each version is listed with the source that gives it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph
+
+from kg.attacks import short
+from kg.namespaces import sparql_prologue
+
+_FIGURES = """
+SELECT ?subject ?measure ?value ?qualifier ?asOf ?fact ?source ?quote WHERE {
+  ?fact a mkg:CasualtyReport ; mkg:attack ?subject ; mkg:measure/skos:notation ?measure ;
+        mkg:qualifier/skos:notation ?qualifier ; prov:wasDerivedFrom ?source ; mkg:quote ?quote .
+  OPTIONAL { ?fact mkg:count ?value }
+  OPTIONAL { ?fact mkg:asOf/mkg:edtf ?asOf }
+}"""
+
+_FORMATIONS = """
+SELECT ?subject ?edtf ?fact ?source ?quote WHERE {
+  { ?fact a mkg:SplitFrom ; mkg:changeKind mkgv:change-formation ; org:resultingOrganization ?subject . }
+  UNION
+  { ?fact a mkg:Affiliation ; org:role mkgv:role-branch-of ; org:member ?subject ;
+          org:memberDuring/time:hasBeginning ?begin . ?begin mkg:edtf ?beginEdtf . }
+  ?fact prov:wasDerivedFrom ?source ; mkg:quote ?quote .
+  OPTIONAL { ?fact mkg:date/mkg:edtf ?dateEdtf }
+  BIND (COALESCE(?dateEdtf, ?beginEdtf) AS ?edtf)
+  FILTER (BOUND(?edtf))
+}"""
+
+_PERPETRATORS = """
+SELECT ?subject ?agent ?status ?fact ?source ?quote WHERE {
+  ?fact a mkg:ResponsibilityClaim ; mkg:attack ?subject ; mkg:perpetrator ?agent ;
+        mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source ; mkg:quote ?quote .
+}"""
+
+_DISPUTED = """
+SELECT ?subject ?fact ?source ?quote WHERE {
+  ?fact mkg:claimStatus mkgv:status-disputed ; prov:wasDerivedFrom ?source ; mkg:quote ?quote .
+  BIND (?fact AS ?subject)
+}"""
+
+
+@dataclass
+class Conflict:
+    """One question the sources answer differently."""
+
+    topic: str
+    subject: str
+    versions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def conflicts(graph: Graph) -> list[Conflict]:
+    """Every disagreement between sources, sorted by topic and subject."""
+    found: list[Conflict] = []
+    found += _group(graph, _FIGURES, lambda r: f"{r.measure} toll",
+                    lambda r: _figure(r))
+    found += _group(graph, _FORMATIONS, lambda r: "founding date", lambda r: str(r.edtf))
+    found += _group(graph, _PERPETRATORS, lambda r: "perpetrator", lambda r: short(r.agent))
+    for r in graph.query(sparql_prologue() + _DISPUTED):
+        found.append(Conflict("disputed", short(r.subject), [_version(r, "disputed")]))
+    return sorted(found, key=lambda c: (c.topic, c.subject))
+
+
+def _figure(row: Any) -> str:
+    value = "" if row.value is None else str(row.value)
+    qualifier = "" if str(row.qualifier) == "exact" else f"{row.qualifier} ".replace("-", " ")
+    as_of = f" (as of {row.asOf})" if row.asOf else ""
+    return f"{qualifier}{value}".strip() + as_of
+
+
+def _version(row: Any, value: str) -> dict[str, Any]:
+    return {"value": value, "source": short(row.source), "fact": short(row.fact), "quote": str(row.quote)}
+
+
+def _group(graph: Graph, query: str, topic: Any, value: Any) -> list[Conflict]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in graph.query(sparql_prologue() + query):
+        groups[(topic(row), short(row.subject))].append(_version(row, value(row)))
+    out = []
+    for (name, subject), versions in groups.items():
+        if len({v["value"] for v in versions}) > 1:
+            versions.sort(key=lambda v: (v["value"], v["source"], v["fact"]))
+            out.append(Conflict(name, subject, versions))
+    return out

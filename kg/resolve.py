@@ -1,0 +1,170 @@
+"""Find entities by any label or alias, in English or Arabic, exactly or fuzzily.
+
+Names are matched after Arabic normalisation (:func:`kg.arabic.normalize`), with and
+without the definite article, and then fuzzily (rapidfuzz) for transliteration
+variants such as "Khurasan"/"Khorasan". An ambiguous name returns every candidate,
+best first; callers must never silently pick one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from kg.arabic import normalize
+from kg.errors import fail
+from kg.namespaces import ID, MKG, sparql_prologue
+
+ENTITY_CLASSES = {MKG.Organization: "Organization", MKG.Person: "Person",
+                  MKG.Location: "Location", MKG.Attack: "Attack"}
+FUZZY_FLOOR = 80
+"""Below this rapidfuzz score a label is not offered as a match."""
+AMBIGUITY_MARGIN = 5
+"""Candidates within this many points of the best one make a name ambiguous."""
+_ARTICLE = re.compile(r"(^| )ال")
+_PUNCT = re.compile(r"[\"'()\[\]«»،,.:;!?\-–_/]")
+
+
+def match_key(text: str) -> str:
+    """The form names are compared in: normalised, no punctuation, no definite article.
+
+    >>> match_key("الدولة الإسلامية") == match_key("دولة اسلامية")
+    True
+    >>> match_key("ISIS-K")
+    'isis k'
+    """
+    folded = _PUNCT.sub(" ", normalize(text))
+    folded = _ARTICLE.sub(r"\1", folded)
+    return " ".join(folded.split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity a name may refer to."""
+
+    id: str
+    iri: str
+    type: str
+    label_en: str
+    label_ar: str
+    note: str
+    score: float
+    matched: str
+    active: str = ""
+
+
+@dataclass
+class Resolution:
+    """The result of resolving one name."""
+
+    query: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def ambiguous(self) -> bool:
+        """More than one candidate scores close to the best."""
+        if len(self.candidates) < 2:
+            return False
+        return self.candidates[1].score >= self.candidates[0].score - AMBIGUITY_MARGIN
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Resolver:
+    """An index of every entity's labels, aliases and transliterations."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._keys: list[str] = []
+        self._owners: list[tuple[URIRef, str]] = []
+        self._types: dict[URIRef, str] = {}
+        for cls, name in ENTITY_CLASSES.items():
+            for entity in graph.subjects(RDF.type, cls):
+                if isinstance(entity, URIRef):
+                    self._types[entity] = name
+        for entity in sorted(self._types):
+            names = {str(entity).removeprefix(str(ID))}
+            for predicate in (SKOS.prefLabel, SKOS.altLabel, MKG.transliteration):
+                names.update(str(label) for label in graph.objects(entity, predicate))
+            for text in sorted(names):
+                key = match_key(text)
+                if key:
+                    self._keys.append(key)
+                    self._owners.append((entity, text))
+
+    def resolve(self, name: str, *, types: tuple[str, ...] = (), limit: int = 10) -> Resolution:
+        """Every entity ``name`` may refer to, best match first.
+
+        Exact matches of the normalised name (or the id) score 100; otherwise the
+        best fuzzy score of any of the entity's names counts.
+        """
+        key = match_key(name)
+        best: dict[URIRef, tuple[float, str]] = {}
+        if not key:
+            return Resolution(name)
+        hits = process.extract(key, self._keys, scorer=_score, limit=None, score_cutoff=FUZZY_FLOOR)
+        for _, score, index in hits:
+            entity, text = self._owners[index]
+            if types and self._types[entity] not in types:
+                continue
+            if score > best.get(entity, (-1.0, ""))[0]:
+                best[entity] = (float(score), text)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], str(item[0])))[:limit]
+        return Resolution(name, [self._candidate(e, s, t) for e, (s, t) in ranked])
+
+    def one(self, name: str, *, types: tuple[str, ...] = ()) -> URIRef:
+        """The single entity a name refers to; raise a one-line error when none or several."""
+        result = self.resolve(name, types=types)
+        if result.best is None:
+            raise fail(name, "no entity matches this name",
+                       hint="try kg resolve with a shorter name or another spelling", exit_code=2)
+        if result.ambiguous:
+            close = [c for c in result.candidates if c.score >= result.candidates[0].score - AMBIGUITY_MARGIN]
+            listing = "; ".join(f"{c.id} ({c.type}: {c.label_en})" for c in close)
+            raise fail(name, f"ambiguous name: {listing}",
+                       hint="pass one of these ids instead", exit_code=2)
+        return URIRef(result.best.iri)
+
+    def _candidate(self, entity: URIRef, score: float, matched: str) -> Candidate:
+        g = self.graph
+        labels = {getattr(lab, "language", None): str(lab) for lab in g.objects(entity, SKOS.prefLabel)}
+        notes = {getattr(n, "language", None): str(n) for n in g.objects(entity, SKOS.scopeNote)}
+        return Candidate(
+            id=str(entity).removeprefix(str(ID)), iri=str(entity), type=self._types[entity],
+            label_en=labels.get("en", ""), label_ar=labels.get("ar", ""),
+            note=notes.get("en", ""), score=round(score, 1), matched=matched,
+            active=active_years(g, entity),
+        )
+
+
+def _score(query: str, choice: str, **_: object) -> float:
+    if query == choice:
+        return 100.0
+    # Whole-word containment ("khorasan" in "islamic state khorasan") beats edit distance,
+    # but ranks below an exact match.
+    if f" {query} " in f" {choice} " and len(query) >= 4:
+        return 90.0
+    return float(fuzz.ratio(query, choice))
+
+
+_ACTIVE = """
+SELECT (MIN(?e) AS ?first) (MAX(?l) AS ?last) WHERE {
+  { ?fact ?p ?entity . } UNION { BIND(?entity AS ?fact) }
+  ?fact (mkg:date|mkg:asOf|org:memberDuring/time:hasBeginning|org:memberDuring/time:hasEnd) ?d .
+  ?d mkg:earliest ?e ; mkg:latest ?l .
+}"""
+
+
+def active_years(graph: Graph, entity: URIRef) -> str:
+    """The span of years of the dated facts that involve an entity, e.g. ``2014-2024``."""
+    rows = list(graph.query(sparql_prologue() + _ACTIVE, initBindings={"entity": entity}))
+    if not rows or rows[0][0] is None:
+        return ""
+    first, last = str(rows[0][0])[:4], str(rows[0][1])[:4]
+    return first if first == last else f"{first}-{last}"

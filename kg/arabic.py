@@ -1,7 +1,7 @@
 """Arabic (and Latin) text normalisation for quote checks and name matching.
 
 Quotes are checked, and names matched, on a normalised form: Unicode NFKC, no
-diacritics or tatweel, one alef, hamza carriers folded, taa marbuta as haa, alef
+diacritics or tatweel, one alef, hamza on waw or yaa folded to a bare hamza, taa marbuta as haa, alef
 maqsura as yaa, typographic quotes folded, whitespace collapsed, case folded.
 
 >>> normalize("أُعدت") == normalize("اعدت")
@@ -39,7 +39,7 @@ def normalize(text: str) -> str:
     text = BIDI_CONTROLS.sub("", text)
     text = _DIACRITICS.sub("", text)
     text = _ALEF.sub("\u0627", text)
-    text = text.replace("\u0624", "\u0648").replace("\u0626", "\u064a")
+    text = text.replace("\u0624", "\u0621").replace("\u0626", "\u0621")
     text = text.replace("\u0629", "\u0647").replace("\u0649", "\u064a")
     text = text.translate(_ARABIC_INDIC)
     text = _QUOTES.sub('"', text)

@@ -94,9 +94,9 @@ class Corpus:
 def load(root: Path) -> Corpus:
     """Read and check a project folder.
 
-    >>> corpus = load(Path("."))
-    >>> "isis-k" in corpus.entities
-    True
+    >>> corpus = load(Path("tests/data/kitchen"))
+    >>> corpus.entities["test-group"].line, len(corpus.facts)
+    (4, 7)
     """
     corpus = Corpus(root=root)
     problems: list[Problem] = []

@@ -59,10 +59,11 @@ def parse(text: str) -> DateSpan:
 
     >>> parse("2014~").earliest.year, parse("2014~").latest.year
     (2013, 2015)
-    >>> parse("2015-02-30")
-    Traceback (most recent call last):
-    ...
-    kg.dates.DateError: '2015-02-30' is not a valid EDTF date
+    >>> try:
+    ...     parse("2015-02-30")
+    ... except DateError as exc:
+    ...     print(exc)
+    '2015-02-30' is not a valid EDTF date
     """
     text = str(text).strip()
     if not text or ".." in text or text.startswith("/") or text.endswith("/"):
@@ -77,10 +78,15 @@ def parse(text: str) -> DateSpan:
     if latest < earliest:
         raise DateError(f"{text!r} ends before it starts")
     approximate = any(ch in text for ch in "~?%")
-    return DateSpan(text, earliest, latest, _precision(text), approximate)
+    return DateSpan(text, earliest, latest, precision_of(text), approximate)
 
 
-def _precision(text: str) -> Precision:
+def precision_of(text: str) -> Precision:
+    """The precision an EDTF string states.
+
+    >>> precision_of("2015-10"), precision_of("2014-09/2014-12"), precision_of("2018~")
+    ('month', 'range', 'year')
+    """
     core = text.rstrip("~?%")
     if "/" in core:
         return "range"

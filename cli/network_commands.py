@@ -1,0 +1,109 @@
+"""``kg affiliations``, ``kg connections``, ``kg lineage`` and ``kg timeline``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import Session, span, window
+from cli.output import emit, format_options, render
+from kg.attacks import short
+from kg.lineage import lineage, to_dot, to_mermaid
+from kg.relations import network
+from kg.temporal import affiliations, connections
+from kg.timeline import timeline
+
+
+@click.command("affiliations")
+@click.argument("entity")
+@click.option("--at", help="EDTF date: affiliations that hold then (2015, 2015-10, 2015-10-28).")
+@click.option("--from", "start", help="EDTF date: start of a window.")
+@click.option("--to", "end", help="EDTF date: end of a window.")
+@click.option("--role", help="Only this role (leader, member, branch-of, allegiance...).")
+@format_options()
+@click.pass_obj
+def affiliations_command(obj: dict[str, object], entity: str, at: str | None, start: str | None,
+                         end: str | None, role: str | None, fmt: str, output: Path | None) -> None:
+    """An entity's affiliations at a date or over a window: certain or possible, with sources."""
+    session = Session(obj)
+    who = short(session.entity(entity))
+    found = affiliations(network(session.graph), who, window=window(at, start, end), role=role)
+    rows = [h.as_dict() for h in found]
+    query = {"entity": who, "at": at, "from": start, "to": end, "role": role}
+    emit(render(rows, fmt, ["holds", "subject", "relation", "object", "start", "end", "status",
+                            "sources"], query, empty=f"no affiliations of {who} match"), output)
+
+
+@click.command("connections")
+@click.argument("a")
+@click.argument("b")
+@click.option("--at", help="EDTF date: only paths that could hold then.")
+@click.option("--max-hops", default=3, show_default=True, type=click.IntRange(1, 6))
+@format_options()
+@click.pass_obj
+def connections_command(obj: dict[str, object], a: str, b: str, at: str | None, max_hops: int,
+                        fmt: str, output: Path | None) -> None:
+    """How A and B are connected, and when: direct relations first, then time-respecting paths."""
+    session = Session(obj)
+    first, second = short(session.entity(a)), short(session.entity(b))
+    found = connections(network(session.graph), first, second, max_hops=max_hops,
+                        window=window(at, None, None))
+    rows = []
+    for path in found:
+        d = path.as_dict()
+        steps = [f"{h['subject']} -{h['relation']}-> {h['object']}" for h in d["hops"]]
+        rows.append({**d, "hops_count": len(path.hops), "path": " | ".join(steps),
+                     "window_text": " .. ".join(x or "?" for x in d["window"])})
+    emit(render(rows, fmt, ["hops_count", "holds", "window_text", "path"],
+                {"a": first, "b": second, "at": at, "max_hops": max_hops},
+                empty=f"no time-respecting connection between {first} and {second}"), output)
+
+
+@click.command("lineage")
+@click.argument("org")
+@click.option("--direction", type=click.Choice(["up", "down", "both"]), default="both", show_default=True)
+@format_options("dot", "mermaid")
+@click.pass_obj
+def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
+                    output: Path | None) -> None:
+    """Ancestry and descendants through formations, splits, defections and branches."""
+    session = Session(obj)
+    who = short(session.entity(org, "Organization"))
+    links = lineage(network(session.graph), who, direction)
+    labels = {c.id: c.label_en for c in _labels(session, links)}
+    if fmt == "dot":
+        emit(to_dot(links, labels), output)
+    elif fmt == "mermaid":
+        emit(to_mermaid(links, labels), output)
+    else:
+        emit(render([link.as_dict() for link in links], fmt,
+                    ["direction", "depth", "child", "relation", "parent", "date", "status", "sources"],
+                    {"org": who, "direction": direction}, empty=f"no lineage recorded for {who}"), output)
+
+
+def _labels(session: Session, links: list) -> list:  # type: ignore[type-arg]
+    names = sorted({n for link in links for n in (link.child, link.parent)})
+    return [c for n in names for c in session.resolver.resolve(n).candidates[:1]]
+
+
+@click.command("timeline")
+@click.argument("entity")
+@click.option("--from", "start", help="EDTF date: events that may fall on or after it.")
+@click.option("--to", "end", help="EDTF date: events that may fall on or before it.")
+@format_options()
+@click.pass_obj
+def timeline_command(obj: dict[str, object], entity: str, start: str | None, end: str | None,
+                     fmt: str, output: Path | None) -> None:
+    """Everything dated that involves an entity, in order, with precision and sources."""
+    session = Session(obj)
+    who = session.entity(entity)
+    first, last = span(start, "--from"), span(end, "--to")
+    events = timeline(session.graph, who, first=first.earliest if first else None,
+                      last=last.latest if last else None)
+    emit(render([e.as_dict() for e in events], fmt,
+                ["date", "precision", "what", "type", "status", "source", "gloss"],
+                {"entity": short(who), "from": start, "to": end}), output)
+
+
+COMMANDS = [affiliations_command, connections_command, lineage_command, timeline_command]

@@ -1,0 +1,73 @@
+"""Everything dated that involves an entity, in order, with its precision and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from kg.attacks import short
+from kg.namespaces import sparql_prologue
+
+_TIMELINE = """
+SELECT DISTINCT ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote WHERE {
+  { ?fact ?p ?entity . FILTER (?p != mkg:entity) } UNION { BIND (?entity AS ?fact) }
+  ?fact a ?cls .
+  VALUES (?cls ?type) {
+    (mkg:Attack "attack") (mkg:Affiliation "affiliation") (mkg:SplitFrom "split")
+    (mkg:ResponsibilityClaim "responsibility") (mkg:CasualtyReport "casualties")
+    (mkg:Designation "designation") (mkg:StrengthEstimate "strength") (mkg:Allegation "allegation")
+  }
+  {
+    ?fact mkg:date ?d . BIND ("date" AS ?what)
+  } UNION {
+    ?fact mkg:asOf ?d . BIND ("as of" AS ?what)
+  } UNION {
+    ?fact org:memberDuring/time:hasBeginning ?d . BIND ("start" AS ?what)
+  } UNION {
+    ?fact org:memberDuring/time:hasEnd ?d . BIND ("end" AS ?what)
+  } UNION {
+    ?fact mkg:attack/mkg:date ?d . BIND ("attack date" AS ?what)
+  }
+  ?d mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest ; mkg:precision/skos:notation ?precision .
+  ?fact prov:wasDerivedFrom ?source ; mkg:quote ?quote ; mkg:claimStatus/skos:notation ?status .
+  OPTIONAL { ?fact mkg:gloss ?gloss }
+}"""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated fact about an entity."""
+
+    earliest: str
+    latest: str
+    date: str
+    precision: str
+    what: str
+    type: str
+    fact: str
+    status: str
+    source: str
+    gloss: str
+    quote: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
+             last: dt.date | None = None) -> list[Event]:
+    """Dated facts involving ``entity``; partial dates sort by their earliest bound.
+
+    With ``first``/``last``, an event is kept when its date may fall in the window.
+    """
+    events = set()
+    for r in graph.query(sparql_prologue() + _TIMELINE, initBindings={"entity": entity}):
+        if first and r.latest.toPython() < first or last and r.earliest.toPython() > last:
+            continue
+        events.add(Event(str(r.earliest), str(r.latest), str(r.edtf), str(r.precision), str(r.what),
+                         str(r.type), short(r.fact), str(r.status), short(r.source),
+                         str(r.gloss or ""), str(r.quote)))
+    return sorted(events, key=lambda e: (e.earliest, e.latest, e.type, e.fact, e.what))

@@ -109,8 +109,7 @@ def load(root: Path) -> Corpus:
     if not problems:
         _check_references(corpus, problems)
     if problems:
-        read_errors = any(p.message.startswith(("malformed YAML", "not UTF-8")) for p in problems)
-        raise KgError(problems, exit_code=2 if read_errors else 1)
+        raise KgError(problems)
     return corpus
 
 

@@ -18,6 +18,7 @@ class Problem:
     fact: str | None
     message: str
     hint: str | None = None
+    exit_code: int = 1
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -30,16 +31,17 @@ class KgError(Exception):
     """Raised with every problem found, so a user sees them all at once.
 
     ``exit_code`` follows the documented codes: 1 when the data does not conform,
-    2 when the input cannot be read at all or the usage is wrong.
+    2 when the input cannot be read at all or the usage is wrong. By default it is
+    the highest code among the problems.
     """
 
-    def __init__(self, problems: list[Problem], exit_code: int = 1) -> None:
+    def __init__(self, problems: list[Problem], exit_code: int | None = None) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
-        self.exit_code = exit_code
+        self.exit_code = exit_code if exit_code is not None else max(p.exit_code for p in problems)
 
 
 def fail(file: str, message: str, *, line: int | None = None, fact: str | None = None,
          hint: str | None = None, exit_code: int = 1) -> KgError:
     """Build a :class:`KgError` holding a single problem (to ``raise``)."""
-    return KgError([Problem(file, line, fact, message, hint)], exit_code)
+    return KgError([Problem(file, line, fact, message, hint, exit_code)])

@@ -89,7 +89,7 @@ def check_record(record: Mapping[str, Any], file: str, line: int, kind: str | No
     kind = kind or record.get("type")
     name = record.get("id") or record.get("entity")
     name = str(name) if name is not None else None
-    if kind not in FIELDS:
+    if not isinstance(kind, str) or kind not in FIELDS:
         allowed = ", ".join(ENTITY_TYPES + FACT_TYPES)
         return [Problem(file, line, name, f"unknown type {kind!r}", f"use one of {allowed}")]
     fields = FIELDS[kind]

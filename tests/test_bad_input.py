@@ -1,0 +1,179 @@
+"""The bad-input catalogue: each case gets one clear line naming file, line and fact,
+exits non-zero, and leaves exports/ byte-for-byte untouched with no temporary files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_build import edit, line_of, run, snapshot
+
+FACTS = "facts/kitchen.yaml"
+
+
+def build_then_break(kitchen: Path) -> dict[str, str]:
+    assert run(kitchen, "build")[0] == 0
+    return snapshot(kitchen / "exports")
+
+
+def assert_refused(kitchen: Path, before: dict[str, str], expected: str, code: int = 1) -> str:
+    status, out, err = run(kitchen, "build")
+    assert status == code, (out, err)
+    assert "Traceback" not in out + err
+    assert expected in err, err
+    assert all(line.startswith("error: ") and "(hint:" in line for line in err.strip().splitlines())
+    assert snapshot(kitchen / "exports") == before
+    leftovers = [p for p in kitchen.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+    return err
+
+
+def test_malformed_yaml(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "facts" / "broken.yaml").write_text("facts:\n  - id: x\n    type: [unclosed\n", "utf-8")
+    assert_refused(kitchen, before, "error: facts/broken.yaml:4: malformed YAML", code=2)
+
+
+def test_not_utf8(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "facts" / "latin1.yaml").write_bytes("facts:\n  - note: caf\xe9\n".encode("latin-1"))
+    assert_refused(kitchen, before, "error: facts/latin1.yaml:2: not UTF-8 (byte 20)", code=2)
+
+
+def test_empty_file(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "facts" / "empty.yaml").write_text("", "utf-8")
+    assert_refused(kitchen, before, "error: facts/empty.yaml: file is empty", code=2)
+
+
+def test_huge_file_is_refused_without_reading_it(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    with open(kitchen / "facts" / "huge.yaml", "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    assert_refused(kitchen, before, "error: facts/huge.yaml: file is 50 MB, over the 5 MB limit", code=2)
+
+
+def test_unknown_field_with_did_you_mean(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "    qualifier: about", "    qualifer: about")
+    line = line_of(kitchen / FACTS, "id: f-fixture-06")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-06: unknown field 'qualifer' "
+                   "(hint: did you mean 'qualifier'?)")
+
+
+def test_missing_required_field(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "    role: leader\n", "")
+    line = line_of(kitchen / FACTS, "id: f-fixture-03")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-03: missing required field 'role'")
+
+
+def test_duplicate_id_across_files(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "facts" / "more.yaml").write_text(
+        "entities:\n  - id: test-group\n    type: Person\n    label: {en: Dup, ar: مكرر}\n", "utf-8")
+    assert_refused(kitchen, before, "error: facts/more.yaml:2: test-group: duplicate id "
+                   "(hint: already defined at facts/kitchen.yaml:4)")
+
+
+def test_unknown_entity_reference(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "    agent: test-group", "    agent: test-grup")
+    line = line_of(kitchen / FACTS, "id: f-fixture-01")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-01: agent refers to unknown "
+                   "entity 'test-grup' (hint: did you mean 'test-group'?)")
+
+
+def test_quote_not_in_source(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "ويقدر عدد مقاتلي الجماعة بنحو 500 مقاتل", "ويقدر عدد مقاتلي الجماعة بنحو 900 مقاتل")
+    line = line_of(kitchen / FACTS, "id: f-fixture-06")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-06: quote not found in src-fixture")
+
+
+def test_unknown_source_id(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "  - id: f-fixture-02\n", "  - id: f-fixture-02\n    source: src-nowhere\n")
+    line = line_of(kitchen / FACTS, "id: f-fixture-02")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-02: unknown source 'src-nowhere' "
+                   "(hint: known sources: src-fixture)")
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ("2019-13", "start: '2019-13' is not a valid EDTF date"),
+    ("2015-02-30", "start: '2015-02-30' is not a valid EDTF date"),
+    ("last year", "start: 'last year' is not a valid EDTF date"),
+])
+def test_invalid_dates(kitchen: Path, bad: str, message: str) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, 'start: "2018"', f'start: "{bad}"')
+    line = line_of(kitchen / FACTS, "id: f-fixture-03")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-03: {message}")
+
+
+def test_end_before_start(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, 'end: "2019-10"', 'end: "2016"')
+    line = line_of(kitchen / FACTS, "id: f-fixture-03")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-03: ends (2016) before it starts (2018)")
+
+
+def test_event_after_source_publication(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, 'date: "2021-01-01"', 'date: "2021-06-01"')
+    line = line_of(kitchen / FACTS, "id: f-fixture-05")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-05: is dated 2021-06-01, after its "
+                   "source src-fixture was published (at the latest 2021-02-28)")
+
+
+def test_lineage_cycle_through_several_hops(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    with open(kitchen / FACTS, "a", encoding="utf-8") as handle:
+        handle.write(
+            "  - id: f-fixture-99\n    type: Split\n    kind: split\n    from: [branch-group]\n"
+            "    to: [test-agency]\n    quote: \"انشقت جماعة الفرع\"\n"
+            "  - id: f-fixture-98\n    type: Split\n    kind: split\n    from: [test-agency]\n"
+            "    to: [test-group]\n    quote: \"وكالة الاختبار\"\n")
+    err = assert_refused(kitchen, before, "is its own ancestor: its lineage (splits and formations) forms a cycle")
+    assert f"error: {FACTS}:4: test-group: is its own ancestor" in err
+
+
+def test_self_affiliation(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "    member: ahmad-test", "    member: test-group")
+    edit(kitchen / FACTS, "    role: leader", "    role: ally")
+    line = line_of(kitchen / FACTS, "id: f-fixture-03")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-03: affiliates test-group with itself")
+
+
+def test_mixed_script_label_with_wrong_tag(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, 'label: {en: "Branch Group"', 'label: {en: "Branch جماعة"')
+    line = line_of(kitchen / FACTS, "id: branch-group")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: branch-group: label 'Branch جماعة' is tagged "
+                   "en but contains Arabic letters (hint: tag it ar)")
+
+
+def test_bidi_control_characters_are_rejected(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, 'ar: "جماعة الفرع"', 'ar: "\u202eجماعة الفرع"')
+    line = line_of(kitchen / FACTS, "id: branch-group")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: branch-group: label contains invisible bidi "
+                   "control characters (hint: delete them)")
+
+
+def test_yaml_object_construction_is_refused(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "facts" / "evil.yaml").write_text(
+        "facts: !!python/object/apply:os.system ['touch pwned']\n", "utf-8")
+    assert_refused(kitchen, before, "error: facts/evil.yaml:1: malformed YAML", code=2)
+    assert not (kitchen / "pwned").exists()
+
+
+def test_alias_bomb_is_refused(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
+           "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    (kitchen / "facts" / "bomb.yaml").write_text(bomb, "utf-8")
+    assert_refused(kitchen, before, "error: facts/bomb.yaml:1: malformed YAML: anchors are not allowed", code=2)

@@ -58,3 +58,16 @@ def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
 
 
 COMMANDS = [build_command, validate_command]
+
+
+@click.command("coverage")
+@click.pass_obj
+def coverage_command(obj: dict[str, object]) -> None:
+    """Curated records by type for each source, as a Markdown table (embedded in docs/coverage.md)."""
+    from kg.corpus import load
+    from kg.coverage import markdown
+
+    click.echo(markdown(load(Path(str(obj["root"])))))
+
+
+COMMANDS.append(coverage_command)

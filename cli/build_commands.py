@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from kg.build import build
+from kg.corpus import load
+from kg.coverage import markdown
 from kg.rdfinput import validate_paths
 
 
@@ -43,8 +46,6 @@ def build_command(obj: dict[str, object], check: bool) -> None:
               show_default=True)
 def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
     """Validate RDF files or folders (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) against shapes/."""
-    import json
-
     report = validate_paths(list(paths))
     if fmt == "json":
         click.echo(json.dumps({"conforms": report.conforms, "violations": [
@@ -57,17 +58,13 @@ def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
     raise SystemExit(0 if report.conforms else 1)
 
 
-COMMANDS = [build_command, validate_command]
-
 
 @click.command("coverage")
 @click.pass_obj
 def coverage_command(obj: dict[str, object]) -> None:
     """Curated records by type for each source, as a Markdown table (embedded in docs/coverage.md)."""
-    from kg.corpus import load
-    from kg.coverage import markdown
-
     click.echo(markdown(load(Path(str(obj["root"])))))
 
 
-COMMANDS.append(coverage_command)
+
+COMMANDS = [build_command, validate_command, coverage_command]

@@ -60,6 +60,9 @@ _LINKS: dict[str, dict[str, Any]] = {
     "Allegation": {"by": (MKG.allegedBy, "ref"), "about": (MKG.about, "ref")},
     "Mention": {"entity": (MKG.entity, "ref")},
 }
+DERIVATION_KINDS = ("formation", "split", "merger")
+"""Changes after which the resulting organization derives from the original one.
+Defections and renunciations move people between organizations that already exist."""
 _XSD_TIME = {"date": TIME.inXSDDate, "gYearMonth": TIME.inXSDgYearMonth, "gYear": TIME.inXSDgYear}
 
 
@@ -180,6 +183,10 @@ def _fact(out: Compiled, corpus: Corpus, record: Record, node: URIRef) -> None:
         g.add((node, MKG.qualifier, vocabulary().iri("Qualifier", qualifier)))
     if record.type == "Affiliation":
         _interval(out, corpus, record, node)
+    if record.type == "Split" and data["kind"] in DERIVATION_KINDS:
+        for resulting in data.get("to") or []:
+            for original in data["from"]:
+                g.add((iri(str(resulting)), MKG.derivesFrom, iri(str(original))))
 
 
 def _grounding(out: Compiled, record: Record, node: URIRef) -> None:

@@ -47,15 +47,16 @@ SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?edtf ?earl
   } UNION {
     ?fact a mkg:ResponsibilityClaim ; mkg:perpetrator ?subject ; mkg:attack ?object .
     BIND ("responsibility" AS ?kind) BIND ("responsible-for" AS ?relation)
-    OPTIONAL { ?object mkg:date ?attackDate }
+    OPTIONAL { ?object mkg:date [ mkg:edtf ?aEdtf ; mkg:earliest ?aEarliest ; mkg:latest ?aLatest ] }
   } UNION {
     ?fact a mkg:Designation ; mkg:authority ?subject ; mkg:designatedOrganization ?object .
     BIND ("designation" AS ?kind) BIND ("designated" AS ?relation)
   }
   ?fact mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source ; mkg:quote ?quote .
-  OPTIONAL { ?fact mkg:date ?ownDate }
-  BIND (COALESCE(?ownDate, ?attackDate) AS ?d)
-  OPTIONAL { ?d mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest }
+  OPTIONAL { ?fact mkg:date [ mkg:edtf ?fEdtf ; mkg:earliest ?fEarliest ; mkg:latest ?fLatest ] }
+  BIND (COALESCE(?fEdtf, ?aEdtf) AS ?edtf)
+  BIND (COALESCE(?fEarliest, ?aEarliest) AS ?earliest)
+  BIND (COALESCE(?fLatest, ?aLatest) AS ?latest)
 }"""
 
 

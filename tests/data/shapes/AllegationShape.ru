@@ -1,4 +1,4 @@
-# expect: mkgd:f-fixture-07 an allegation's status is alleged, opinion or disputed, never a plain fact
+# expect: mkgd:f-fixture-07 an allegation's status is alleged, opinion, disputed or unverified, never a plain fact
 PREFIX mkg: <https://w3id.org/mkg/ontology#>
 PREFIX mkgd: <https://w3id.org/mkg/id/>
 PREFIX mkgv: <https://w3id.org/mkg/vocab/>

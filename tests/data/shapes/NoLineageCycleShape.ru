@@ -9,4 +9,5 @@ PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX schema: <https://schema.org/>
-INSERT DATA { mkgd:f-fixture-05 a mkg:SplitFrom ; mkg:changeKind mkgv:change-split ; org:originalOrganization mkgd:branch-group ; org:resultingOrganization mkgd:test-group }
+INSERT DATA { mkgd:f-fixture-05 a mkg:SplitFrom ; mkg:changeKind mkgv:change-split ; org:originalOrganization mkgd:branch-group ; org:resultingOrganization mkgd:test-group .
+  mkgd:test-group mkg:derivesFrom mkgd:branch-group }

@@ -47,8 +47,9 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
     >>> validate(Graph()).conforms
     True
     """
+    shapes = shapes if shapes is not None else shapes_graph()
     _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes if shapes is not None else shapes_graph(),
+        data, shacl_graph=shapes,
         inference="none", advanced=True, allow_warnings=True, abort_on_first=False,
     )
     violations = []
@@ -56,11 +57,11 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
-        shape = results.value(result, SH.sourceShape)
+        shape = _node_shape(shapes, results.value(result, SH.sourceShape))
         severity = results.value(result, SH.resultSeverity)
         violations.append(Violation(
             focus=str(focus),
-            path=_short(path) if path is not None else "",
+            path=_short(path) if isinstance(path, URIRef) else "",
             message=str(message) if message is not None else "does not conform",
             shape=str(shape) if isinstance(shape, URIRef) else "",
             severity=_short(severity) if severity is not None else "Violation",
@@ -68,6 +69,13 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
     violations.sort()
     conforming = not any(v.severity == "Violation" for v in violations)
     return Report(conforming, tuple(violations))
+
+
+def _node_shape(shapes: Graph, shape: object) -> object:
+    """The named node shape a result came from (property shapes are blank nodes)."""
+    if isinstance(shape, URIRef) or shape is None:
+        return shape
+    return shapes.value(None, SH.property, shape) or shapes.value(None, SH.sparql, shape) or shape
 
 
 def _short(term: object) -> str:

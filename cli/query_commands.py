@@ -21,7 +21,7 @@ def resolve_command(obj: dict[str, object], name: str, fmt: str, output: Path | 
     """Find entities by any label or alias, English or Arabic; list every candidate."""
     result = Session(obj).resolver.resolve(name)
     rows = [asdict(c) for c in result.candidates]
-    text = render(rows, fmt, ["id", "type", "label_en", "label_ar", "active", "score", "note"],
+    text = render(rows, fmt, ["id", "type", "score", "active", "label_en", "note", "label_ar"],
                   {"name": name, "ambiguous": result.ambiguous}, empty=f"no entity matches {name!r}")
     if fmt == "table" and result.ambiguous:
         text = f"{name!r} is ambiguous: {len(rows)} candidates, best first\n" + text
@@ -71,9 +71,8 @@ def conflicts_command(obj: dict[str, object], fmt: str, output: Path | None) -> 
     if fmt == "json":
         emit(render([asdict(c) for c in found], fmt, []), output)
         return
-    rows = [{"topic": c.topic, "subject": c.subject, "value": v["value"], "source": v["source"],
-             "fact": v["fact"], "quote": v["quote"]} for c in found for v in c.versions]
-    emit(render(rows, fmt, ["topic", "subject", "value", "source", "fact", "quote"]), output)
+    rows = [{"topic": c.topic, "subject": c.subject, **v} for c in found for v in c.versions]
+    emit(render(rows, fmt, ["topic", "subject", "value", "as_of", "source", "fact", "quote"]), output)
 
 
 COMMANDS = [resolve_command, attacks_command, conflicts_command]

@@ -57,7 +57,11 @@ class Conflict:
 
 
 def conflicts(graph: Graph) -> list[Conflict]:
-    """Every disagreement between sources, sorted by topic and subject."""
+    """Every disagreement between sources, sorted by topic and subject.
+
+    Versions from one source that differ only in time (40 killed, then about 62) are listed
+    too when another source disagrees; each keeps its ``as_of``.
+    """
     found: list[Conflict] = []
     found += _group(graph, _FIGURES, lambda r: f"{r.measure} toll",
                     lambda r: _figure(r))
@@ -71,12 +75,13 @@ def conflicts(graph: Graph) -> list[Conflict]:
 def _figure(row: Any) -> str:
     value = "" if row.value is None else str(row.value)
     qualifier = "" if str(row.qualifier) == "exact" else f"{row.qualifier} ".replace("-", " ")
-    as_of = f" (as of {row.asOf})" if row.asOf else ""
-    return f"{qualifier}{value}".strip() + as_of
+    return f"{qualifier}{value}".strip()
 
 
 def _version(row: Any, value: str) -> dict[str, Any]:
-    return {"value": value, "source": short(row.source), "fact": short(row.fact), "quote": str(row.quote)}
+    as_of = getattr(row, "asOf", None)
+    return {"value": value, "as_of": str(as_of or ""), "source": short(row.source),
+            "fact": short(row.fact), "quote": str(row.quote)}
 
 
 def _group(graph: Graph, query: str, topic: Any, value: Any) -> list[Conflict]:
@@ -85,7 +90,12 @@ def _group(graph: Graph, query: str, topic: Any, value: Any) -> list[Conflict]:
         groups[(topic(row), short(row.subject))].append(_version(row, value(row)))
     out = []
     for (name, subject), versions in groups.items():
-        if len({v["value"] for v in versions}) > 1:
+        # Sources disagree when they do not give the same set of answers; one source giving
+        # two figures for different victims (13 soldiers, dozens of civilians) is no conflict.
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for version in versions:
+            by_source[version["source"]].add(version["value"])
+        if len({frozenset(values) for values in by_source.values()}) > 1:
             versions.sort(key=lambda v: (v["value"], v["source"], v["fact"]))
             out.append(Conflict(name, subject, versions))
     return out

@@ -36,10 +36,10 @@ SELECT ?fact ?member ?org ?role ?status ?source ?quote
 _EVENTS = """
 SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?edtf ?earliest ?latest WHERE {
   {
-    ?fact a mkg:SplitFrom ; org:originalOrganization ?object ; mkg:changeKind/skos:notation ?relation .
-    { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) }
+    ?fact a mkg:SplitFrom ; org:originalOrganization ?object ; mkg:changeKind/skos:notation ?change .
+    { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) BIND (?change AS ?relation) }
     UNION
-    { ?fact mkg:changeAgent ?subject . BIND ("left" AS ?kind) }
+    { ?fact mkg:changeAgent ?subject . BIND ("left" AS ?kind) BIND (CONCAT("left in ", ?change) AS ?relation) }
   } UNION {
     ?fact a mkg:SplitFrom ; org:resultingOrganization ?object ; mkg:changeAgent ?subject ;
           mkg:changeKind/skos:notation ?changeKind .

@@ -160,3 +160,11 @@ def test_labels_in_both_languages(graph: Graph) -> None:
             langs = {label.language for label in graph.objects(entity, SKOS.prefLabel)
                      if isinstance(label, Literal)}
             assert langs == {"en", "ar"}, entity
+
+
+def test_coverage_page_is_fresh() -> None:
+    from kg.corpus import load
+    from kg.coverage import markdown
+
+    page = (REPO / "docs" / "coverage.md").read_text(encoding="utf-8")
+    assert markdown(load(REPO)) in page, "docs/coverage.md is stale: paste the output of kg coverage"

@@ -78,7 +78,7 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
         emit(to_mermaid(links, labels), output)
     else:
         emit(render([link.as_dict() for link in links], fmt,
-                    ["direction", "depth", "child", "relation", "parent", "date", "status", "sources"],
+                    ["direction", "depth", "child", "relation", "parent", "date", "until", "status", "sources"],
                     {"org": who, "direction": direction}, empty=f"no lineage recorded for {who}"), output)
 
 

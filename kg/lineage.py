@@ -25,9 +25,9 @@ class Link:
 
     def as_dict(self) -> dict[str, Any]:
         rel = self.relation
-        date = rel.interval.start.edtf if rel.interval.start else rel.end
+        until = rel.end if rel.kind == "affiliation" else ""
         return {"child": self.child, "parent": self.parent, "relation": rel.relation,
-                "date": date, "status": rel.status, "depth": self.depth,
+                "date": rel.start, "until": until, "status": rel.status, "depth": self.depth,
                 "direction": self.direction, "sources": list(rel.sources), "facts": list(rel.facts)}
 
 

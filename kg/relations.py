@@ -37,9 +37,10 @@ _EVENTS = """
 SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?edtf ?earliest ?latest WHERE {
   {
     ?fact a mkg:SplitFrom ; org:originalOrganization ?object ; mkg:changeKind/skos:notation ?change .
-    { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) BIND (?change AS ?relation) }
+    { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) }
     UNION
-    { ?fact mkg:changeAgent ?subject . BIND ("left" AS ?kind) BIND (CONCAT("left in ", ?change) AS ?relation) }
+    { ?fact mkg:changeAgent ?subject . BIND ("left" AS ?kind) }
+    BIND (IF(?kind = "lineage", ?change, CONCAT("left in ", ?change)) AS ?relation)
   } UNION {
     ?fact a mkg:SplitFrom ; org:resultingOrganization ?object ; mkg:changeAgent ?subject ;
           mkg:changeKind/skos:notation ?changeKind .

@@ -168,3 +168,16 @@ def test_coverage_page_is_fresh() -> None:
 
     page = (REPO / "docs" / "coverage.md").read_text(encoding="utf-8")
     assert markdown(load(REPO)) in page, "docs/coverage.md is stale: paste the output of kg coverage"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("graph.ttl", "turtle"), ("graph.jsonld", "json-ld")])
+def test_committed_exports_conform_under_pyshacl_alone(name: str, fmt: str) -> None:
+    import pyshacl
+
+    data = Graph().parse(REPO / "exports" / name, format=fmt)
+    shapes = Graph()
+    for path in sorted((REPO / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
+    assert conforms, text
+    assert len(data) > 5000

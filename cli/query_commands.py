@@ -9,7 +9,7 @@ import click
 
 from cli.common import Session, window
 from cli.output import emit, format_options, render
-from kg.attacks import attacks, claim_kind
+from kg.attacks import attacks, claim_kind, claim_text, toll_text
 from kg.conflicts import conflicts
 
 
@@ -50,12 +50,9 @@ def attacks_command(obj: dict[str, object], by: str | None, start: str | None, e
     for row in found:
         data = asdict(row)
         own = [c for c in row.claims if agent is None or c["agent"] == str(agent).rsplit("/", 1)[1]]
-        data["claimed_by"] = sorted({f"{c['agent']} ({c['status']}{', via ' + c['channel'] if c['channel'] else ''}; {c['source']})"
-                                     for c in own if claim_kind(c["status"]) == "claimed"})
-        data["attributed_to"] = sorted({f"{c['agent']} ({c['status']}; {c['source']})"
-                                        for c in own if claim_kind(c["status"]) == "attributed"})
-        data["tolls"] = [f"{f['measure']}: {f['qualifier'].replace('-', ' ')} {f['value'] if f['value'] is not None else ''}".replace(" exact", "").strip()
-                         + f" [{f['source']}]" for f in row.figures]
+        data["claimed_by"] = sorted({claim_text(c) for c in own if claim_kind(c["status"]) == "claimed"})
+        data["attributed_to"] = sorted({claim_text(c) for c in own if claim_kind(c["status"]) == "attributed"})
+        data["tolls"] = [toll_text(f) for f in row.figures]
         rows.append(data)
     query = {"by": by, "from": start, "to": end, "in": place}
     emit(render(rows, fmt, ["id", "date", "place", "label_en", "claimed_by", "attributed_to", "tolls"],

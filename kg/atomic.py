@@ -26,12 +26,12 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
             target = folder / name
             if target.is_file() and target.read_bytes() == data:
                 continue
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            staged.append((Path(tmp), target))
+            staged.append((Path(tmp_name), target))
         for tmp, target in staged:
             os.replace(tmp, target)
     finally:

@@ -8,7 +8,8 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from kg.namespaces import ID, sparql_prologue
+from kg.namespaces import ID
+from kg.sparql import select
 
 _ATTACKS = """
 SELECT ?attack ?en ?ar ?edtf ?earliest ?latest ?place ?placeEn ?outcome WHERE {
@@ -71,9 +72,8 @@ def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = N
     The window keeps attacks whose date could fall in it (partial dates included);
     ``place`` follows the location hierarchy, so a country includes its cities.
     """
-    prologue = sparql_prologue()
     rows: dict[str, AttackRow] = {}
-    for r in graph.query(prologue + _ATTACKS):
+    for r in select(graph, _ATTACKS):
         if first and r.latest is not None and r.latest.toPython() < first:
             continue
         if last and r.earliest is not None and r.earliest.toPython() > last:
@@ -82,15 +82,15 @@ def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = N
             short(r.attack), str(r.en), str(r.ar), str(r.edtf or ""), str(r.earliest or ""),
             str(r.latest or ""), str(r.placeEn or ""), str(r.outcome))
     if place is not None:
-        inside = {short(r.attack) for r in graph.query(prologue + _WITHIN, initBindings={"place": place})}
+        inside = {short(r.attack) for r in select(graph, _WITHIN, place=place)}
         rows = {k: v for k, v in rows.items() if k in inside}
-    for r in graph.query(prologue + _CLAIMS):
+    for r in select(graph, _CLAIMS):
         row = rows.get(short(r.attack))
         if row is not None:
             row.claims.append({"fact": short(r.fact), "agent": short(r.agent), "status": str(r.status),
                                "by": short(r.by), "channel": short(r.channel),
                                "source": short(r.source), "quote": str(r.quote)})
-    for r in graph.query(prologue + _FIGURES):
+    for r in select(graph, _FIGURES):
         row = rows.get(short(r.attack))
         if row is not None:
             row.figures.append({"fact": short(r.fact), "measure": str(r.measure),
@@ -117,3 +117,26 @@ def claim_kind(status: str) -> str:
     ('claimed', 'attributed', 'attributed')
     """
     return "claimed" if status in CLAIMED else "attributed"
+
+
+def claim_text(claim: dict[str, str]) -> str:
+    """One claim as analysts read it.
+
+    >>> claim_text({"agent": "isis-k", "status": "claimed", "channel": "amaq", "source": "src-1"})
+    'isis-k (claimed, via amaq; src-1)'
+    """
+    via = f", via {claim['channel']}" if claim.get("channel") else ""
+    return f"{claim['agent']} ({claim['status']}{via}; {claim['source']})"
+
+
+def toll_text(figure: dict[str, Any]) -> str:
+    """One casualty figure with its hedge and source.
+
+    >>> toll_text({"measure": "killed", "qualifier": "more-than", "value": 130, "source": "src-1"})
+    'killed: more than 130 [src-1]'
+    >>> toll_text({"measure": "killed", "qualifier": "exact", "value": 95, "source": "src-2"})
+    'killed: 95 [src-2]'
+    """
+    hedge = "" if figure["qualifier"] == "exact" else figure["qualifier"].replace("-", " ")
+    value = "" if figure["value"] is None else str(figure["value"])
+    return f"{figure['measure']}: {' '.join(p for p in (hedge, value) if p)} [{figure['source']}]"

@@ -12,7 +12,7 @@ from typing import Any
 from rdflib import Graph
 
 from kg.attacks import short
-from kg.namespaces import sparql_prologue
+from kg.sparql import select
 
 _FIGURES = """
 SELECT ?subject ?measure ?value ?qualifier ?asOf ?fact ?source ?quote WHERE {
@@ -67,7 +67,7 @@ def conflicts(graph: Graph) -> list[Conflict]:
                     lambda r: _figure(r))
     found += _group(graph, _FORMATIONS, lambda r: "founding date", lambda r: str(r.edtf))
     found += _group(graph, _PERPETRATORS, lambda r: "perpetrator", lambda r: short(r.agent))
-    for r in graph.query(sparql_prologue() + _DISPUTED):
+    for r in select(graph, _DISPUTED):
         found.append(Conflict("disputed", short(r.subject), [_version(r, "disputed")]))
     return sorted(found, key=lambda c: (c.topic, c.subject))
 
@@ -86,7 +86,7 @@ def _version(row: Any, value: str) -> dict[str, Any]:
 
 def _group(graph: Graph, query: str, topic: Any, value: Any) -> list[Conflict]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in graph.query(sparql_prologue() + query):
+    for row in select(graph, query):
         groups[(topic(row), short(row.subject))].append(_version(row, value(row)))
     out = []
     for (name, subject), versions in groups.items():

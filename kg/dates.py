@@ -92,7 +92,8 @@ def precision_of(text: str) -> Precision:
         return "range"
     if "X" in core:
         return "decade" if core.endswith("X") and len(core) == 4 else "unknown"
-    return {10: "day", 7: "month", 4: "year"}.get(len(core), "unknown")
+    by_length: dict[int, Precision] = {10: "day", 7: "month", 4: "year"}
+    return by_length.get(len(core), "unknown")
 
 
 @dataclass(frozen=True)

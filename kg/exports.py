@@ -82,8 +82,8 @@ def compact(graph: Graph) -> dict[str, Any]:
     """The graph as compacted JSON-LD 1.1 under the published context, sorted."""
     options = {"documentLoader": no_remote_documents, "useNativeTypes": False}
     expanded = jsonld.from_rdf(graph.serialize(format="nt"), {**options, "format": "application/n-quads"})
-    compacted: dict[str, Any] = jsonld.compact(expanded, context(), options)
-    return _sorted(compacted)
+    compacted: dict[str, Any] = _sorted(jsonld.compact(expanded, context(), options))
+    return compacted
 
 
 def _sorted(value: Any) -> Any:

@@ -85,7 +85,8 @@ def to_dot(links: list[Link], labels: dict[str, str]) -> str:
 
 def to_mermaid(links: list[Link], labels: dict[str, str]) -> str:
     """A Mermaid flowchart, parent above child."""
-    ids = {n: f"n{i}" for i, n in enumerate(sorted({n for l in links for n in (l.child, l.parent)}))}
+    nodes = sorted({n for link in links for n in (link.child, link.parent)})
+    ids = {n: f"n{i}" for i, n in enumerate(nodes)}
     lines = ["flowchart BT"]
     for node, short in ids.items():
         lines.append(f'  {short}["{_esc(labels.get(node, node))}"]')

@@ -20,7 +20,7 @@ from rdflib import Graph
 
 from kg.attacks import short
 from kg.dates import DateSpan, Interval, precision_of
-from kg.namespaces import sparql_prologue
+from kg.sparql import select
 
 _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
@@ -28,8 +28,10 @@ SELECT ?fact ?member ?org ?role ?status ?source ?quote
   ?fact a mkg:Affiliation ; org:member ?member ; org:organization ?org ;
         org:role/skos:notation ?role ; mkg:claimStatus/skos:notation ?status ;
         prov:wasDerivedFrom ?source ; mkg:quote ?quote .
-  OPTIONAL { ?fact org:memberDuring/time:hasBeginning [ mkg:edtf ?sEdtf ; mkg:earliest ?sEarliest ; mkg:latest ?sLatest ] }
-  OPTIONAL { ?fact org:memberDuring/time:hasEnd [ mkg:edtf ?eEdtf ; mkg:earliest ?eEarliest ; mkg:latest ?eLatest ] }
+  OPTIONAL { ?fact org:memberDuring/time:hasBeginning
+             [ mkg:edtf ?sEdtf ; mkg:earliest ?sEarliest ; mkg:latest ?sLatest ] }
+  OPTIONAL { ?fact org:memberDuring/time:hasEnd
+             [ mkg:edtf ?eEdtf ; mkg:earliest ?eEarliest ; mkg:latest ?eLatest ] }
   OPTIONAL { ?fact org:memberDuring/mkg:ongoingAsOf ?ongoing }
 }"""
 
@@ -118,14 +120,13 @@ def _span(edtf: Any, earliest: Any, latest: Any) -> DateSpan | None:
 
 def relations(graph: Graph) -> list[Relation]:
     """Every relation in the graph, merged when several sources state the same one."""
-    prologue = sparql_prologue()
     merged: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    for r in graph.query(prologue + _AFFILIATIONS):
+    for r in select(graph, _AFFILIATIONS):
         interval = Interval(_span(r.sEdtf, r.sEarliest, r.sLatest), _span(r.eEdtf, r.eEarliest, r.eLatest),
                             r.ongoing.toPython() if r.ongoing is not None else None)
         key = (short(r.member), short(r.org), str(r.role), "affiliation", interval, str(r.status))
         merged[key].append(r)
-    for r in graph.query(prologue + _EVENTS):
+    for r in select(graph, _EVENTS):
         point = _span(r.edtf, r.earliest, r.latest)
         interval = _event_interval(str(r.kind), point)
         key = (short(r.subject), short(r.object), str(r.relation), str(r.kind), interval, str(r.status))

@@ -17,7 +17,8 @@ from rdflib.namespace import RDF, SKOS
 
 from kg.arabic import normalize
 from kg.errors import fail
-from kg.namespaces import ID, MKG, sparql_prologue
+from kg.namespaces import ID, MKG
+from kg.sparql import select
 
 ENTITY_CLASSES = {MKG.Organization: "Organization", MKG.Person: "Person",
                   MKG.Location: "Location", MKG.Attack: "Attack"}
@@ -163,7 +164,7 @@ SELECT (MIN(?e) AS ?first) (MAX(?l) AS ?last) WHERE {
 
 def active_years(graph: Graph, entity: URIRef) -> str:
     """The span of years of the dated facts that involve an entity, e.g. ``2014-2024``."""
-    rows = list(graph.query(sparql_prologue() + _ACTIVE, initBindings={"entity": entity}))
+    rows = list(select(graph, _ACTIVE, entity=entity))
     if not rows or rows[0][0] is None:
         return ""
     first, last = str(rows[0][0])[:4], str(rows[0][1])[:4]

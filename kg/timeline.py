@@ -9,7 +9,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from kg.attacks import short
-from kg.namespaces import sparql_prologue
+from kg.sparql import select
 
 _TIMELINE = """
 SELECT DISTINCT ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote WHERE {
@@ -64,7 +64,7 @@ def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
     With ``first``/``last``, an event is kept when its date may fall in the window.
     """
     events = set()
-    for r in graph.query(sparql_prologue() + _TIMELINE, initBindings={"entity": entity}):
+    for r in select(graph, _TIMELINE, entity=entity):
         if first and r.latest.toPython() < first or last and r.earliest.toPython() > last:
             continue
         events.add(Event(str(r.earliest), str(r.latest), str(r.edtf), str(r.precision), str(r.what),

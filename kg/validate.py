@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from kg.namespaces import SH
 from kg.resources import resource_files
@@ -71,7 +73,7 @@ def validate(data: Graph, shapes: Graph | None = None) -> Report:
     return Report(conforming, tuple(violations))
 
 
-def _node_shape(shapes: Graph, shape: object) -> object:
+def _node_shape(shapes: Graph, shape: Node | None) -> Node | None:
     """The named node shape a result came from (property shapes are blank nodes)."""
     if isinstance(shape, URIRef) or shape is None:
         return shape

@@ -27,7 +27,7 @@ class Located(dict[str, Any]):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yaml.SafeLoader):  # type: ignore[misc]
     """SafeLoader that records lines and refuses anchors and aliases (alias bombs)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:

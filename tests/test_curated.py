@@ -181,3 +181,13 @@ def test_committed_exports_conform_under_pyshacl_alone(name: str, fmt: str) -> N
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True)
     assert conforms, text
     assert len(data) > 5000
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Hafez Said Khan", "hafiz-saeed-khan"),
+    ("Abu Bakr Baghdadi", "abu-bakr-al-baghdadi"),
+    ("ابو بكر البغدادي", "abu-bakr-al-baghdadi"),
+    ("جبهه النصره", "al-nusra-front"),
+])
+def test_fuzzy_and_normalised_names(graph: Graph, name: str, expected: str) -> None:
+    assert Resolver(graph).one(name) == ID[expected]

@@ -18,7 +18,7 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
     behind in ``folder`` once the next write runs (leftovers are cleaned first).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(".*.tmp"):
+    for stale in folder.rglob(".*.tmp"):
         stale.unlink(missing_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -26,18 +26,20 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
             target = folder / name
             if target.is_file() and target.read_bytes() == data:
                 continue
-            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; exports are meant to be shared
             staged.append((Path(tmp_name), target))
         for tmp, target in staged:
             os.replace(tmp, target)
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
-    return [target.name for _, target in staged]
+    return [str(target.relative_to(folder)) for _, target in staged]
 
 
 class Busy(Exception):

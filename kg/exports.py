@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from pyld import jsonld
 from rdflib import Graph
 
+from kg import graphml, stix, tables, trig
 from kg.namespaces import bind_prefixes
 from kg.resources import resource_dir
 
@@ -27,6 +28,10 @@ class Exporter:
 
     def render(self, graph: Graph) -> bytes:
         raise NotImplementedError
+
+    def files(self, graph: Graph) -> dict[str, bytes]:
+        """Every file this format writes, by name relative to ``exports/``."""
+        return {self.filename: self.render(graph)}
 
 
 class Turtle(Exporter):
@@ -100,6 +105,49 @@ def dump_json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
+class TriG(Exporter):
+    name, filename, media_type = "trig", "graph.trig", "application/trig"
+    opened_by = "rdflib, Oxigraph, Jena, GraphDB: one named graph per source"
+
+    def render(self, graph: Graph) -> bytes:
+        return trig.render(graph)
+
+
+class GraphML(Exporter):
+    name, filename, media_type = "graphml", "graph.graphml", "application/graphml+xml"
+    opened_by = "Gephi, Cytoscape, yEd, networkx"
+
+    def render(self, graph: Graph) -> bytes:
+        return graphml.graphml(graph)
+
+
+class Gexf(Exporter):
+    name, filename, media_type = "gexf", "graph.gexf", "application/gexf+xml"
+    opened_by = "Gephi"
+
+    def render(self, graph: Graph) -> bytes:
+        return graphml.gexf(graph)
+
+
+class Csv(Exporter):
+    name, filename, media_type = "csv", "csv/", "text/csv"
+    opened_by = "spreadsheets, pandas, any CSV reader"
+
+    def render(self, graph: Graph) -> bytes:
+        return b"".join(self.files(graph).values())
+
+    def files(self, graph: Graph) -> dict[str, bytes]:
+        return tables.all_tables(graph)
+
+
+class Stix(Exporter):
+    name, filename, media_type = "stix", "stix-bundle.json", "application/stix+json"
+    opened_by = "OpenCTI, MISP and other STIX 2.1 platforms"
+
+    def render(self, graph: Graph) -> bytes:
+        return stix.bundle(graph)
+
+
 @dataclass(frozen=True)
 class ExportSet:
     """The exporters ``kg build`` runs, in order."""
@@ -108,12 +156,13 @@ class ExportSet:
 
     def render(self, graph: Graph) -> dict[str, bytes]:
         """Every file's bytes, by file name."""
-        return {e.filename: e.render(graph) for e in self.exporters}
+        return {name: data for e in self.exporters for name, data in e.files(graph).items()}
 
 
 def default_exports() -> ExportSet:
     """What ``kg build`` writes to ``exports/``."""
-    return ExportSet((Turtle(), NTriples(), JsonLdContext(), JsonLd()))
+    return ExportSet((Turtle(), NTriples(), JsonLdContext(), JsonLd(), TriG(), GraphML(), Gexf(), Csv(),
+                      Stix()))
 
 
 def by_name(name: str) -> Exporter:

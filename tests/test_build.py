@@ -17,8 +17,8 @@ def run(project: Path, *args: str) -> tuple[int, str, str]:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.glob("*")) if p.is_file()} if folder.exists() else {}
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()} if folder.exists() else {}
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -39,7 +39,8 @@ def test_build_writes_conforming_exports(kitchen: Path) -> None:
     assert code == 0, err
     assert "conforms to SHACL" in out
     assert sorted(p.name for p in (kitchen / "exports").iterdir()) == [
-        "context.jsonld", "graph.jsonld", "graph.nt", "graph.ttl"]
+        "context.jsonld", "csv", "graph.gexf", "graph.graphml", "graph.jsonld", "graph.nt", "graph.trig",
+        "graph.ttl", "stix-bundle.json"]
     assert not list((kitchen / "exports").glob(".*"))
 
 
@@ -57,7 +58,7 @@ def test_check_reports_stale_exports(kitchen: Path) -> None:
     edit(kitchen / "facts" / "kitchen.yaml", "A fixture organization.", "A changed note.")
     code, _, err = run(kitchen, "build", "--check")
     assert code == 1
-    assert "exports/ is stale: graph.jsonld, graph.nt, graph.ttl" in err
+    assert "exports/ is stale: csv/entities.csv, graph.jsonld, graph.nt, graph.trig, graph.ttl" in err
 
 
 FAILURES = [

@@ -14,6 +14,10 @@ from kg.atomic import locked
 from tests.test_build import edit, run, snapshot
 
 
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_second_build_fails_clearly_on_the_lock(kitchen: Path) -> None:
     assert run(kitchen, "build")[0] == 0
     before = snapshot(kitchen / "exports")
@@ -30,7 +34,7 @@ def test_second_build_fails_clearly_on_the_lock(kitchen: Path) -> None:
 
 def test_killed_build_leaves_old_or_new_files_never_half(kitchen: Path) -> None:
     assert run(kitchen, "build")[0] == 0
-    old = {p.name: p.read_bytes() for p in (kitchen / "exports").iterdir()}
+    old = files_of(kitchen / "exports")
     edit(kitchen / "facts" / "kitchen.yaml", "A fixture organization.", "A new note.")
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "cli", "-C", str(kitchen), "build", "--check"],
@@ -43,11 +47,11 @@ def test_killed_build_leaves_old_or_new_files_never_half(kitchen: Path) -> None:
         time.sleep(duration * fraction)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        observed.append({p.name: p.read_bytes() for p in (kitchen / "exports").iterdir()
-                         if not p.name.endswith(".tmp")})
+        observed.append({name: data for name, data in files_of(kitchen / "exports").items()
+                         if not name.endswith(".tmp")})
     code, out, _ = run(kitchen, "build")
     assert code == 0
-    new = {p.name: p.read_bytes() for p in (kitchen / "exports").iterdir()}
+    new = files_of(kitchen / "exports")
     assert not [name for name in new if name.endswith(".tmp")]
     assert new != old
     for files in observed:

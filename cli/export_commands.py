@@ -1,0 +1,44 @@
+"""``kg export``: one export format on demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.atomic import write_files
+from kg.errors import fail
+from kg.exports import by_name, default_exports
+from kg.store import open_graph
+
+FORMATS = [e.name for e in default_exports().exporters]
+
+
+@click.command("export")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), required=True, help="Export format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="File (or folder, for csv) to write; standard output if omitted.")
+@click.option("--force", is_flag=True, help="Allow writing outside the current directory.")
+@click.pass_obj
+def export_command(obj: dict[str, object], fmt: str, output: Path | None, force: bool) -> None:
+    """Write one export format of the built graph to a file or standard output."""
+    exporter = by_name(fmt)
+    graph = open_graph(Path(str(obj["root"])))
+    if output is None:
+        if fmt == "csv":
+            raise fail("-o", "csv writes several files", hint="give -o DIR", exit_code=2)
+        click.echo(exporter.render(graph).decode("utf-8"), nl=False)
+        return
+    target = output.resolve()
+    if not force and not target.is_relative_to(Path.cwd().resolve()):
+        raise fail(str(output), "refusing to write outside the current directory",
+                   hint="pass --force if you mean it", exit_code=2)
+    if fmt == "csv":
+        files = {name.removeprefix("csv/"): data for name, data in exporter.files(graph).items()}
+        written = write_files(target, files)
+    else:
+        written = write_files(target.parent, {target.name: exporter.render(graph)})
+    click.echo(f"wrote {', '.join(written) or 'nothing changed'}", err=True)
+
+
+COMMANDS = [export_command]

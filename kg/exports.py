@@ -6,16 +6,15 @@ build gives byte-identical files and ``kg build --check`` can compare bytes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pyld import jsonld
 from rdflib import Graph
 
 from kg import graphml, stix, tables, trig
+from kg.framed import framed
+from kg.jsonld import compact, context, dump_json
 from kg.namespaces import bind_prefixes
-from kg.resources import resource_dir
 
 
 class Exporter:
@@ -56,17 +55,6 @@ class NTriples(Exporter):
         return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def no_remote_documents(url: str, options: dict[str, Any] | None = None) -> Any:
-    """A JSON-LD document loader that refuses every fetch: contexts ship with the files."""
-    raise jsonld.JsonLdError(f"refusing to load remote document {url}", "loading document failed")
-
-
-def context() -> dict[str, Any]:
-    """The published JSON-LD context (``ontology/context.jsonld``)."""
-    data: dict[str, Any] = json.loads((resource_dir("ontology") / "context.jsonld").read_text("utf-8"))
-    return data
-
-
 class JsonLdContext(Exporter):
     name, filename, media_type = "context", "context.jsonld", "application/ld+json"
     opened_by = "JSON-LD processors; reference it from your own documents"
@@ -83,26 +71,12 @@ class JsonLd(Exporter):
         return dump_json(compact(graph))
 
 
-def compact(graph: Graph) -> dict[str, Any]:
-    """The graph as compacted JSON-LD 1.1 under the published context, sorted."""
-    options = {"documentLoader": no_remote_documents, "useNativeTypes": False}
-    expanded = jsonld.from_rdf(graph.serialize(format="nt"), {**options, "format": "application/n-quads"})
-    compacted: dict[str, Any] = _sorted(jsonld.compact(expanded, context(), options))
-    return compacted
+class Framed(Exporter):
+    name, filename, media_type = "framed", "organizations.jsonld", "application/ld+json"
+    opened_by = "any JSON tool (nested, one object per organization); JSON-LD processors"
 
-
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _sorted(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        items = [_sorted(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def dump_json(value: Any) -> bytes:
-    """JSON as the exports write it: sorted keys, two-space indent, UTF-8, final newline."""
-    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    def render(self, graph: Graph) -> bytes:
+        return dump_json(framed(graph))
 
 
 class TriG(Exporter):
@@ -161,8 +135,8 @@ class ExportSet:
 
 def default_exports() -> ExportSet:
     """What ``kg build`` writes to ``exports/``."""
-    return ExportSet((Turtle(), NTriples(), JsonLdContext(), JsonLd(), TriG(), GraphML(), Gexf(), Csv(),
-                      Stix()))
+    return ExportSet((Turtle(), NTriples(), JsonLdContext(), JsonLd(), Framed(), TriG(), GraphML(), Gexf(),
+                      Csv(), Stix()))
 
 
 def by_name(name: str) -> Exporter:

@@ -15,7 +15,7 @@ from pyld import jsonld
 from rdflib import Graph
 
 from kg.errors import fail
-from kg.exports import no_remote_documents
+from kg.jsonld import no_remote_documents
 from kg.validate import Report, validate
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld",

@@ -40,7 +40,7 @@ def test_build_writes_conforming_exports(kitchen: Path) -> None:
     assert "conforms to SHACL" in out
     assert sorted(p.name for p in (kitchen / "exports").iterdir()) == [
         "context.jsonld", "csv", "graph.gexf", "graph.graphml", "graph.jsonld", "graph.nt", "graph.trig",
-        "graph.ttl", "stix-bundle.json"]
+        "graph.ttl", "organizations.jsonld", "stix-bundle.json"]
     assert not list((kitchen / "exports").glob(".*"))
 
 
@@ -58,7 +58,7 @@ def test_check_reports_stale_exports(kitchen: Path) -> None:
     edit(kitchen / "facts" / "kitchen.yaml", "A fixture organization.", "A changed note.")
     code, _, err = run(kitchen, "build", "--check")
     assert code == 1
-    assert "exports/ is stale: csv/entities.csv, graph.jsonld, graph.nt, graph.trig, graph.ttl" in err
+    assert "exports/ is stale: csv/entities.csv, graph.jsonld, graph.nt, graph.trig, graph.ttl, organizations.jsonld" in err
 
 
 FAILURES = [

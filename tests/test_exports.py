@@ -15,7 +15,8 @@ from rdflib.compare import isomorphic
 from stix2validator import validate_string
 
 from kg.build import build
-from kg.exports import default_exports, no_remote_documents
+from kg.exports import default_exports
+from kg.jsonld import no_remote_documents
 from tests.test_build import run
 
 
@@ -127,3 +128,18 @@ def test_export_refuses_paths_outside_the_working_directory(kitchen: Path, tmp_p
     assert code == 2 and "refusing to write outside the current directory" in err
     code, _, _ = run(kitchen, "export", "-f", "turtle", "-o", "mine.ttl")
     assert code == 0 and (kitchen / "mine.ttl").is_file()
+
+
+def test_framed_view_nests_facts_and_expands_to_a_subgraph(built: tuple[Path, Graph]) -> None:
+    folder, graph = built
+    document = json.loads((folder / "organizations.jsonld").read_text(encoding="utf-8"))
+    group = next(o for o in document["@graph"] if o["id"] == "mkgd:test-group")
+    leader = group["@reverse"]["organization"][0]
+    assert leader["member"] == "mkgd:ahmad-test"
+    assert leader["during"]["start"]["edtf"] == "2018"
+    assert group["@reverse"]["designates"][0]["authority"] == "mkgd:test-government"
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": no_remote_documents})
+    expanded = _lower_tags(Graph().parse(data=nquads, format="nquads"))
+    whole = _lower_tags(graph)
+    assert len(expanded) > 50
+    assert all(triple in whole for triple in expanded)

@@ -1,0 +1,44 @@
+"""JSON-LD with pyld: the published context, compaction, and a loader that never fetches."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pyld import jsonld
+from rdflib import Graph
+
+from kg.resources import resource_dir
+
+
+def no_remote_documents(url: str, options: dict[str, Any] | None = None) -> Any:
+    """A JSON-LD document loader that refuses every fetch: contexts ship with the files."""
+    raise jsonld.JsonLdError(f"refusing to load remote document {url}", "loading document failed")
+
+
+def context() -> dict[str, Any]:
+    """The published JSON-LD context (``ontology/context.jsonld``)."""
+    data: dict[str, Any] = json.loads((resource_dir("ontology") / "context.jsonld").read_text("utf-8"))
+    return data
+
+
+def compact(graph: Graph) -> dict[str, Any]:
+    """The graph as compacted JSON-LD 1.1 under the published context, sorted."""
+    options = {"documentLoader": no_remote_documents, "useNativeTypes": False}
+    expanded = jsonld.from_rdf(graph.serialize(format="nt"), {**options, "format": "application/n-quads"})
+    compacted: dict[str, Any] = _sorted(jsonld.compact(expanded, context(), options))
+    return compacted
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        items = [_sorted(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def dump_json(value: Any) -> bytes:
+    """JSON as the exports write it: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

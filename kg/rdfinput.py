@@ -72,7 +72,13 @@ def jsonld_to_nquads(data: bytes) -> str:
     """Expand JSON-LD to N-Quads with pyld, refusing every remote context."""
     document = json.loads(data)
     options = {"format": "application/n-quads", "documentLoader": no_remote_documents}
-    nquads: str = jsonld.to_rdf(document, options)
+    try:
+        nquads: str = jsonld.to_rdf(document, options)
+    except jsonld.JsonLdError as exc:
+        cause: BaseException = exc
+        while cause.__cause__ is not None:  # pyld chains the loader's own error last
+            cause = cause.__cause__
+        raise ValueError(str(cause.args[0]) if cause.args else str(cause)) from None
     return nquads
 
 

@@ -177,3 +177,26 @@ def test_alias_bomb_is_refused(kitchen: Path) -> None:
            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
     (kitchen / "facts" / "bomb.yaml").write_text(bomb, "utf-8")
     assert_refused(kitchen, before, "error: facts/bomb.yaml:1: malformed YAML: anchors are not allowed", code=2)
+
+
+def test_rdf_xml_entity_declarations_are_refused_before_parsing(tmp_path: Path) -> None:
+    from tests.test_build import run as run_kg
+
+    levels = "".join(f'<!ENTITY e{i} "&e{i - 1};&e{i - 1};&e{i - 1};&e{i - 1};&e{i - 1};">' for i in range(1, 10))
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf [<!ENTITY e0 "lol">{levels}]>\n'
+                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n', "utf-8")
+    code, out, err = run_kg(tmp_path, "validate", str(bomb))
+    assert code == 2
+    assert err.strip() == (f"error: {bomb}:2: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+                           "(hint: remove the declarations; entities can fetch files or expand without bound)")
+
+
+def test_remote_json_ld_context_is_never_fetched(tmp_path: Path) -> None:
+    from tests.test_build import run as run_kg
+
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text('{"@context": "http://example.invalid/context.jsonld", "@id": "urn:x", "name": "y"}', "utf-8")
+    code, _, err = run_kg(tmp_path, "validate", str(doc))
+    assert code == 2
+    assert "refusing to load remote document http://example.invalid/context.jsonld" in err

@@ -128,15 +128,20 @@ def _read(path: Path, name: str, problems: list[Problem]) -> Any:
         return None
 
 
+def _read_mapping(path: Path, name: str, problems: list[Problem], what: str, hint: str) -> Located | None:
+    """A YAML file that must hold a mapping; ``None`` (with a problem noted) otherwise."""
+    doc = _read(path, name, problems)
+    if doc is not None and not isinstance(doc, Located):
+        problems.append(Problem(name, 1, None, f"a {what} must be a mapping", hint))
+        return None
+    return doc
+
+
 def _load_sources(corpus: Corpus, problems: list[Problem]) -> None:
     for path in sorted((corpus.root / "sources").glob("*.yaml")):
         name = _rel(corpus, path)
-        meta = _read(path, name, problems)
+        meta = _read_mapping(path, name, problems, "source record", "see docs/facts-format.md")
         if meta is None:
-            continue
-        if not isinstance(meta, Located):
-            problems.append(Problem(name, 1, None, "a source record must be a mapping",
-                                    "see docs/facts-format.md"))
             continue
         before = len(problems)
         _check_source_meta(meta, name, path, problems)
@@ -187,12 +192,8 @@ def _check_source_meta(meta: Located, name: str, path: Path, problems: list[Prob
 
 def _load_facts_file(corpus: Corpus, path: Path, problems: list[Problem]) -> None:
     name = _rel(corpus, path)
-    doc = _read(path, name, problems)
+    doc = _read_mapping(path, name, problems, "facts file", f"use the top-level keys {', '.join(TOP_LEVEL_KEYS)}")
     if doc is None:
-        return
-    if not isinstance(doc, Located):
-        problems.append(Problem(name, 1, None, "a facts file must be a mapping",
-                                f"use the top-level keys {', '.join(TOP_LEVEL_KEYS)}"))
         return
     for key in doc:
         if key not in TOP_LEVEL_KEYS:

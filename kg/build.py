@@ -18,6 +18,7 @@ from kg.corpus import Corpus, SourceDoc
 from kg.errors import KgError, Problem, fail
 from kg.exports import ExportSet, default_exports
 from kg.namespaces import ID
+from kg.store import build_store, store_is_fresh
 from kg.validate import Report, Violation, validate
 
 EXPORTS = "exports"
@@ -66,6 +67,8 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
     try:
         with locked(root / STATE / "build.lock"):
             result.written = write_files(folder, files)
+            if not store_is_fresh(root):
+                build_store(root)
     except Busy:
         raise fail(str(root / STATE / "build.lock"), "another kg build is running",
                    hint="wait for it to finish, then run kg build again", exit_code=2) from None

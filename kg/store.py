@@ -1,22 +1,85 @@
-"""Open the built graph for queries: commands read RDF, never the curated YAML."""
+"""The built graph for queries: commands read RDF, never the curated YAML.
+
+``kg build`` also loads ``exports/graph.nt`` into an on-disk Oxigraph store at
+``.kg/store`` (built aside, then swapped in by rename). :func:`open_store` opens it
+read-only, rebuilding it first when it is missing or older than the exports.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph
 from rdflib import Graph
 
+from kg.atomic import locked
 from kg.errors import fail
 from kg.namespaces import bind_prefixes
 
 BUILT = Path("exports") / "graph.nt"
+STORE = Path(".kg") / "store"
+STAMP = Path(".kg") / "store.sha256"
+LOCK = Path(".kg") / "build.lock"
 
 
-def open_graph(root: Path) -> Graph:
-    """The graph ``kg build`` last wrote under ``root``."""
+def _built(root: Path) -> Path:
     path = root / BUILT
     if not path.is_file():
         raise fail(str(path), "no built graph", hint="run kg build first", exit_code=2)
+    return path
+
+
+def open_graph(root: Path) -> Graph:
+    """The graph ``kg build`` last wrote under ``root``, as an rdflib graph."""
     graph = bind_prefixes(Graph())
-    graph.parse(path, format="nt")
+    graph.parse(_built(root), format="nt")
     return graph
+
+
+def graph_digest(root: Path) -> str:
+    """SHA-256 of the built N-Triples: the store is fresh when it was loaded from these bytes."""
+    return hashlib.sha256(_built(root).read_bytes()).hexdigest()
+
+
+def store_is_fresh(root: Path) -> bool:
+    stamp = root / STAMP
+    return (root / STORE).is_dir() and stamp.is_file() and stamp.read_text().strip() == graph_digest(root)
+
+
+def build_store(root: Path) -> Path:
+    """Load the built graph into a new store beside the old one, then swap it in.
+
+    The caller holds the build lock. A crash leaves the previous store in place.
+    """
+    digest = graph_digest(root)
+    target = root / STORE
+    staging = target.with_name(f"store.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    store = pyoxigraph.Store(str(staging))
+    store.bulk_load(path=str(_built(root)), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    retired = target.with_name(f"store.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staging, target)
+    shutil.rmtree(retired, ignore_errors=True)
+    stamp = root / STAMP
+    stamp.with_suffix(".tmp").write_text(digest + "\n")
+    os.replace(stamp.with_suffix(".tmp"), stamp)
+    return target
+
+
+def open_store(root: Path, *, on_rebuild: Callable[[str], None] | None = None) -> pyoxigraph.Store:
+    """The Oxigraph store, opened read-only; rebuilt first (with a message) when stale or missing."""
+    if not store_is_fresh(root):
+        with locked(root / LOCK, wait=True):
+            if not store_is_fresh(root):
+                if on_rebuild:
+                    on_rebuild(f"rebuilding the store {root / STORE} from {root / BUILT}")
+                build_store(root)
+    return pyoxigraph.Store.read_only(str(root / STORE))

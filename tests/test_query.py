@@ -116,3 +116,14 @@ def test_stale_store_is_rebuilt_with_a_message(kitchen: Path) -> None:
 def test_prefixes_are_listed() -> None:
     code, out, _ = kg("prefixes", "-f", "json")
     assert code == 0 and {"prefix": "mkg", "namespace": "https://w3id.org/mkg/ontology#"} in json.loads(out)["results"]
+
+
+def test_query_benchmark_smoke() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "query_speed.py"), "--quick", "--project", str(REPO)],
+                          capture_output=True, text=True, check=True, cwd=REPO)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(figures["queries"]) == set(PINNED)
+    assert figures["compared"] >= 14 and figures["overall_speedup"] > 0

@@ -72,7 +72,7 @@ def main() -> None:
         substitutions = {pyoxigraph.Variable(k): v for k, v in ox.items()}
         oxigraph = median_seconds(lambda q=query.text, b=substitutions: list(
             store.query(q, prefixes=prefixes, substitutions=b)), repeat)
-        checked = median_seconds(lambda q=query.text, b=ox: list(run(store, q, b, name=name)), repeat)
+        checked = median_seconds(lambda q=query.text, b=ox, n=name: list(run(store, q, b, name=n)), repeat)
         safety.append(checked - oxigraph)
         try:
             rdflib = median_seconds(

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kg import dates
@@ -263,11 +263,3 @@ def _interval(out: Compiled, corpus: Corpus, record: Record, node: URIRef) -> No
     elif end:
         g.add((during, TIME.hasEnd, _span(g, URIRef(f"{node}#end"), str(end))))
 
-
-def blank_free(graph: Graph) -> bool:
-    """True when a graph has no blank nodes (the build never mints any).
-
-    >>> blank_free(Graph())
-    True
-    """
-    return not any(isinstance(t, BNode) for triple in graph for t in triple)

@@ -22,9 +22,6 @@ class Vocabulary:
     """Every concept of every scheme, by notation."""
 
     concepts: dict[str, dict[str, URIRef]]
-    labels: dict[URIRef, str]
-    person_roles: frozenset[str]
-    symmetric_roles: frozenset[str]
 
     def iri(self, scheme: str, notation: str) -> URIRef:
         """The concept IRI for a notation.
@@ -45,19 +42,8 @@ def vocabulary() -> Vocabulary:
     graph = Graph()
     graph.parse(resource_dir("ontology") / "vocab.ttl", format="turtle")
     concepts: dict[str, dict[str, URIRef]] = {name: {} for name in SCHEMES}
-    labels: dict[URIRef, str] = {}
     for name in SCHEMES:
         for concept in graph.subjects(SKOS.inScheme, MKG[f"{name}Scheme"]):
             assert isinstance(concept, URIRef)
-            notation = str(graph.value(concept, SKOS.notation))
-            concepts[name][notation] = concept
-            for label in graph.objects(concept, SKOS.prefLabel):
-                if getattr(label, "language", None) == "en":
-                    labels[concept] = str(label)
-    person = frozenset(
-        str(graph.value(c, SKOS.notation))
-        for c in graph.subjects(MKG.roleScope, None)
-        if str(graph.value(c, MKG.roleScope)) == "person"
-    )
-    symmetric = frozenset(str(graph.value(c, SKOS.notation)) for c in graph.subjects(MKG.symmetric, None))
-    return Vocabulary(concepts, labels, person, symmetric)
+            concepts[name][str(graph.value(concept, SKOS.notation))] = concept
+    return Vocabulary(concepts)

@@ -9,16 +9,18 @@ import click
 import pyoxigraph
 from rdflib import Graph
 
-from cli.common import Session
-from cli.output import emit, render
+from cli.output import emit, format_options, render
 from kg.errors import fail
 from kg.jsonld import compact, dump_json
 from kg.namespaces import PREFIXES
-from kg.query import library, read_query_file, run, term, typed
+from kg.query import library, library_bindings, names_graph, read_query_file, run, term
+from kg.resolve import Resolver
 from kg.store import open_store
 
 RESULT_FORMATS = {"json": pyoxigraph.QueryResultsFormat.JSON, "csv": pyoxigraph.QueryResultsFormat.CSV,
                   "tsv": pyoxigraph.QueryResultsFormat.TSV, "xml": pyoxigraph.QueryResultsFormat.XML}
+SOLUTION_FORMATS = ("table", "json", "csv", "tsv", "xml")
+GRAPH_FORMATS = ("turtle", "jsonld")
 
 
 def _short(node: Any) -> str:
@@ -36,16 +38,27 @@ def _short(node: Any) -> str:
 @click.argument("text", required=False)
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
-@click.option("--name", help="Run a named query from the library (queries/*.rq).")
+@click.option("--name", help="Run a named query from the library (queries/NAME.rq); see --list.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter (as an RDF term, never pasted into the text).")
-@click.option("--format", "-f", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "csv", "tsv", "xml", "turtle", "jsonld"]))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+              help="Bind ?NAME to an RDF term, never pasted into the text. Library queries read VALUE by the "
+                   "type in their header; ad-hoc queries take <iri>, prefix:local, \"text\"@lang, "
+                   "\"5\"^^xsd:integer or plain text, and must select ?NAME.")
+@click.option("--list", "list_library", is_flag=True, help="List the library's queries and their parameters.")
+@click.option("--format", "-f", "fmt", type=click.Choice(SOLUTION_FORMATS + GRAPH_FORMATS),
+              help="SELECT and ASK: table (default), json, csv, tsv, xml (SPARQL 1.1 results formats). "
+                   "CONSTRUCT and DESCRIBE: turtle (default) or jsonld.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
 @click.pass_obj
 def query_command(obj: dict[str, object], text: str | None, file: Path | None, name: str | None,
-                  params: tuple[str, ...], fmt: str, output: Path | None) -> None:
-    """Run SPARQL on the built graph: QUERY text, --file q.rq, or --name from the library."""
+                  params: tuple[str, ...], list_library: bool, fmt: str | None, output: Path | None) -> None:
+    """Run SPARQL on the built graph: QUERY text, --file q.rq, or --name from the library.
+
+    Updates, LOAD and SERVICE are refused. The predeclared prefixes (kg prefixes) need no PREFIX line.
+    """
+    if list_library:
+        emit(_listing(fmt or "table"), output)
+        return
     if sum(x is not None for x in (text, file, name)) != 1:
         raise fail("kg query", "give exactly one of QUERY, --file or --name", hint="see kg query --help",
                    exit_code=2)
@@ -56,23 +69,31 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
         if name not in queries:
             raise fail(name, "no such library query", hint=f"known: {', '.join(sorted(queries))}", exit_code=2)
         chosen = queries[name]
-        declared = {p.name: p for p in chosen.params}
-        unknown = sorted(set(pairs) - set(declared))
-        missing = sorted(set(declared) - set(pairs))
-        if unknown or missing:
-            raise fail(name, f"unknown parameters {unknown} / missing parameters {missing}",
-                       hint="declared: " + ", ".join(f"{p.name} ({p.type})" for p in chosen.params), exit_code=2)
-        resolver = Session(obj).resolver if any(p.type == "entity" for p in chosen.params) else None
-        bindings: dict[str, Any] = {}
-        for key, value in pairs.items():
-            bindings.update(typed(declared[key], value, lambda v: resolver.one(v) if resolver else v))
+        store = open_store(root, on_rebuild=_say)
+        # names are resolved from the store's labels: no rdflib parse of the whole graph
+        resolver = Resolver(names_graph(store)) if any(p.type == "entity" for p in chosen.params) else None
+        bindings = library_bindings(chosen, pairs, lambda value: resolver.one(value) if resolver else value)
         query_text = chosen.text
     else:
         query_text = read_query_file(file) if file is not None else str(text)
         bindings = {key: term(value) for key, value in pairs.items()}
-    store = open_store(root, on_rebuild=lambda message: click.echo(message, err=True))
+        store = open_store(root, on_rebuild=_say)
     result = run(store, query_text, bindings, name=name or (str(file) if file else "query"))
     emit(_format(result, fmt), output)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _listing(fmt: str) -> str:
+    if fmt not in ("table", "json", "csv"):
+        raise fail(f"-f {fmt}", "kg query --list gives table, json or csv", hint="use -f json", exit_code=2)
+    rows = [{"name": q.name, "title": q.title,
+             "params": ", ".join(f"{p.name} ({p.type})" for p in q.params), "description": q.description}
+            for q in library().values()]
+    return render(rows, fmt, ["name", "params", "title"] if fmt == "table" else ["name", "title", "params",
+                                                                                   "description"])
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -82,7 +103,14 @@ def _pair(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _format(result: Any, fmt: str) -> str:
+def _format(result: Any, fmt: str | None) -> str:
+    graph_result = not isinstance(result, pyoxigraph.QueryBoolean | pyoxigraph.QuerySolutions)
+    allowed = GRAPH_FORMATS if graph_result else SOLUTION_FORMATS
+    if fmt is None:
+        fmt = allowed[0]
+    elif fmt not in allowed:
+        form = "CONSTRUCT and DESCRIBE give" if graph_result else "SELECT and ASK give"
+        raise fail(f"-f {fmt}", f"{form} {', '.join(allowed)}", hint=f"use -f {allowed[0]}", exit_code=2)
     if isinstance(result, pyoxigraph.QueryBoolean):
         if fmt in RESULT_FORMATS:
             return (result.serialize(format=RESULT_FORMATS[fmt]) or b"").decode("utf-8")
@@ -104,12 +132,11 @@ def _format(result: Any, fmt: str) -> str:
 
 
 @click.command("prefixes")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
-def prefixes_command(fmt: str) -> None:
+@format_options()
+def prefixes_command(fmt: str, output: Path | None) -> None:
     """List the prefixes every query may use without declaring them."""
     rows = [{"prefix": p, "namespace": str(ns)} for p, ns in PREFIXES.items()]
-    click.echo(render(rows, fmt, ["prefix", "namespace"]))
+    emit(render(rows, fmt, ["prefix", "namespace"]), output)
 
 
 COMMANDS = [query_command, prefixes_command]

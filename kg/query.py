@@ -7,22 +7,32 @@ Library queries (``queries/*.rq``) declare their parameters in a header::
     # title: Affiliations of an organization
     # description: ...
     # param: org entity  the organization (any label or alias)
+    # param: date date  the date asked about (EDTF)
+
+A parameter's TYPE says how its value is read: ``entity`` (any label, alias or id, through
+:class:`kg.resolve.Resolver`), ``iri`` (``<https://...>``, ``mkgd:src-1`` or a bare id),
+``string``, ``integer``, or ``date``: an EDTF date binds two variables, ``?NAME_earliest``
+and ``?NAME_latest`` (``xsd:date``: its first and last possible day), so a query compares
+interval bounds with both ends of the date. ``queries/README.md`` has the rules for
+writing one (pyoxigraph 0.5: a bare ``BIND (?param AS ?x)`` does not see the value).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
+from rdflib import Graph
 
 from kg import dates
 from kg.errors import fail
-from kg.namespaces import PREFIXES
+from kg.namespaces import ID, PREFIXES
 from kg.resources import resource_dir
-from kg.sparql_safety import check_query
+from kg.sparql_safety import check_query, oxigraph_syntax_error
 
 PARAM_TYPES = ("entity", "iri", "date", "string", "integer")
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
@@ -78,30 +88,78 @@ def parse_library_query(name: str, text: str) -> LibraryQuery:
     return query
 
 
+_LITERAL = re.compile(r'"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(\S+))?', re.DOTALL)
+
+
 def term(value: str) -> Any:
-    """An ad-hoc parameter as an RDF term: ``<iri>``, ``prefix:local`` or a plain literal.
+    """An ad-hoc parameter as an RDF term.
+
+    ``<iri>`` and a predeclared ``prefix:local`` are IRIs; ``"text"@lang`` and
+    ``"5"^^xsd:integer`` are tagged or typed literals; anything else is a plain literal.
 
     >>> term("<https://w3id.org/mkg/id/isis-k>").value
     'https://w3id.org/mkg/id/isis-k'
     >>> term("mkgd:isis-k").value
     'https://w3id.org/mkg/id/isis-k'
+    >>> term('"Testland"@en').language
+    'en'
+    >>> term('"5"^^xsd:integer').datatype.value
+    'http://www.w3.org/2001/XMLSchema#integer'
     >>> term('"} ; DROP ALL ; {').value
     '"} ; DROP ALL ; {'
     """
     if value.startswith("<") and value.endswith(">"):
-        return pyoxigraph.NamedNode(value[1:-1])
+        return _named(value[1:-1], value)
     prefix, _, local = value.partition(":")
     if prefix in PREFIXES and local and re.fullmatch(r"[\w.-]+", local):
         return pyoxigraph.NamedNode(str(PREFIXES[prefix]) + local)
+    literal = _LITERAL.fullmatch(value)
+    if literal:
+        text, language, datatype = literal.groups()
+        if language:
+            return pyoxigraph.Literal(text, language=language)
+        if datatype:
+            return pyoxigraph.Literal(text, datatype=term(datatype) if datatype.startswith("<") or ":" in datatype
+                                      else _named(datatype, value))
     return pyoxigraph.Literal(value)
 
 
-def typed(param: Param, value: str, resolve: Any) -> dict[str, Any]:
-    """Bindings for a declared parameter (a date binds ``NAME_earliest`` and ``NAME_latest``)."""
+def _named(iri: str, given: str) -> pyoxigraph.NamedNode:
+    try:
+        return pyoxigraph.NamedNode(iri)
+    except ValueError as exc:
+        raise fail(f"--param {given}", f"not an IRI: {exc}", hint="e.g. <https://w3id.org/mkg/id/isis-k>",
+                   exit_code=2) from None
+
+
+def iri_term(value: str) -> pyoxigraph.NamedNode:
+    """An ``iri`` parameter: ``<https://...>``, ``prefix:local``, a full IRI or a bare curated id.
+
+    >>> iri_term("src-3fb481a9").value
+    'https://w3id.org/mkg/id/src-3fb481a9'
+    >>> iri_term("https://example.org/x").value
+    'https://example.org/x'
+    """
+    if value.startswith("<") and value.endswith(">"):
+        return _named(value[1:-1], value)
+    prefix, _, local = value.partition(":")
+    if prefix in PREFIXES and local:
+        return _named(str(PREFIXES[prefix]) + local, value)
+    if re.match(r"[A-Za-z][\w+.-]*:", value):
+        return _named(value, value)
+    return _named(str(ID) + value, value)
+
+
+def typed(param: Param, value: str, resolve: Callable[[str], Any]) -> dict[str, Any]:
+    """Bindings for a declared parameter (a date binds ``NAME_earliest`` and ``NAME_latest``).
+
+    >>> sorted(typed(Param("date", "date", ""), "2015-10", str).items())[1][1].value
+    '2015-10-31'
+    """
     if param.type == "entity":
         return {param.name: pyoxigraph.NamedNode(str(resolve(value)))}
     if param.type == "iri":
-        return {param.name: term(value) if value.startswith("<") or ":" in value else pyoxigraph.NamedNode(value)}
+        return {param.name: iri_term(value)}
     if param.type == "integer":
         if not re.fullmatch(r"-?\d+", value):
             raise fail(f"--param {param.name}", f"{value!r} is not a whole number", hint="e.g. 5", exit_code=2)
@@ -117,17 +175,79 @@ def typed(param: Param, value: str, resolve: Any) -> dict[str, Any]:
     return {param.name: pyoxigraph.Literal(value)}
 
 
-def run(store: pyoxigraph.Store, text: str, bindings: dict[str, Any], *, name: str = "query") -> Any:
-    """Check, then run a query with its bindings; errors are one line."""
+def library_bindings(query: LibraryQuery, values: Mapping[str, str],
+                     resolve: Callable[[str], Any]) -> dict[str, Any]:
+    """Check the given ``--param`` values against the query's header and turn them into terms.
+
+    ``resolve`` maps an ``entity`` value (a name) to its IRI; it is only called for those.
+
+    >>> q = parse_library_query("q", "# param: name string  a name\\nSELECT ?name {}")
+    >>> library_bindings(q, {"name": "Khorasan"}, str)["name"].value
+    'Khorasan'
+    >>> try:
+    ...     library_bindings(q, {}, str)
+    ... except Exception as exc:
+    ...     print(exc)
+    q: missing parameter name (hint: --param name=VALUE: string, a name)
+    """
+    declared = {p.name: p for p in query.params}
+    for key in values:
+        if key not in declared:
+            known = ", ".join(f"{p.name} ({p.type})" for p in query.params) or "none"
+            raise fail(query.name, f"unknown parameter {key}", hint=f"this query takes: {known}", exit_code=2)
+    for param in query.params:
+        if param.name not in values:
+            raise fail(query.name, f"missing parameter {param.name}",
+                       hint=f"--param {param.name}=VALUE: {param.type}, {param.description}", exit_code=2)
+    bindings: dict[str, Any] = {}
+    for key, value in values.items():
+        bindings.update(typed(declared[key], value, resolve))
+    return bindings
+
+
+def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name: str = "query") -> Any:
+    """Check, then run a query with its bindings; errors are one line.
+
+    >>> store, a, p = pyoxigraph.Store(), pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p")
+    >>> store.add(pyoxigraph.Quad(a, p, pyoxigraph.Literal("x")))
+    >>> [row["o"].value for row in run(store, "SELECT ?s ?o { ?s <urn:p> ?o }", {"s": a})]
+    ['x']
+    """
     check_query(text, name=name)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     substitutions = {pyoxigraph.Variable(k): v for k, v in bindings.items()}
     try:
         return store.query(text, prefixes=prefixes, substitutions=substitutions)
     except SyntaxError as exc:
-        raise fail(name, f"SPARQL syntax error: {exc}", hint="check the query", exit_code=2) from None
+        raise oxigraph_syntax_error(exc, text, name=name) from None
     except RuntimeError as exc:
-        raise fail(name, str(exc), hint="a parameter must be a variable the query selects", exit_code=2) from None
+        # pyoxigraph binds a substitution only to a variable the query selects
+        raise fail(name, " ".join(str(exc).split()), hint="select every variable you bind with --param",
+                   exit_code=2) from None
+
+
+_NAMES = """
+CONSTRUCT { ?entity a ?class ; ?predicate ?name } WHERE {
+  VALUES ?class { mkg:Organization mkg:Person mkg:Location mkg:Attack }
+  ?entity a ?class .
+  OPTIONAL {
+    VALUES ?predicate { skos:prefLabel skos:altLabel mkg:transliteration skos:scopeNote }
+    ?entity ?predicate ?name .
+  }
+}"""
+
+
+def names_graph(store: pyoxigraph.Store) -> Graph:
+    """The entities' types, labels, aliases and notes, read from the store.
+
+    It is all :class:`kg.resolve.Resolver` needs to resolve a name, without parsing the whole
+    built graph with rdflib (candidates' active years are left out).
+    """
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    triples = store.query(_NAMES, prefixes=prefixes)
+    assert isinstance(triples, pyoxigraph.QueryTriples)
+    data = pyoxigraph.serialize(list(triples), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+    return Graph().parse(data=data.decode("utf-8"), format="nt")
 
 
 def read_query_file(path: Path) -> str:

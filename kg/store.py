@@ -76,10 +76,12 @@ def build_store(root: Path) -> Path:
 
 def open_store(root: Path, *, on_rebuild: Callable[[str], None] | None = None) -> pyoxigraph.Store:
     """The Oxigraph store, opened read-only; rebuilt first (with a message) when stale or missing."""
+    _built(root)  # no built graph: say "run kg build", not "rebuilding"
     if not store_is_fresh(root):
         with locked(root / LOCK, wait=True):
             if not store_is_fresh(root):
                 if on_rebuild:
-                    on_rebuild(f"rebuilding the store {root / STORE} from {root / BUILT}")
+                    why = "it is missing" if not (root / STORE).is_dir() else f"{root / BUILT} changed"
+                    on_rebuild(f"rebuilding the store: {why}; loading {root / BUILT} into {root / STORE}")
                 build_store(root)
     return pyoxigraph.Store.read_only(str(root / STORE))

@@ -205,19 +205,29 @@ def library_bindings(query: LibraryQuery, values: Mapping[str, str],
     return bindings
 
 
-def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name: str = "query") -> Any:
+def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name: str = "query",
+        allow_service: bool = False, default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None) -> Any:
     """Check, then run a query with its bindings; errors are one line.
+
+    ``default_graph`` and ``named_graphs`` are the SPARQL Protocol's ``default-graph-uri``
+    and ``named-graph-uri`` (the built graph is the store's default graph).
 
     >>> store, a, p = pyoxigraph.Store(), pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p")
     >>> store.add(pyoxigraph.Quad(a, p, pyoxigraph.Literal("x")))
     >>> [row["o"].value for row in run(store, "SELECT ?s ?o { ?s <urn:p> ?o }", {"s": a})]
     ['x']
     """
-    check_query(text, name=name)
+    check_query(text, name=name, allow_service=allow_service)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     substitutions = {pyoxigraph.Variable(k): v for k, v in bindings.items()}
+    graphs: dict[str, Any] = {}
+    if default_graph:
+        graphs["default_graph"] = [_named(iri, iri) for iri in default_graph]
+    if named_graphs:
+        graphs["named_graphs"] = [_named(iri, iri) for iri in named_graphs]
     try:
-        return store.query(text, prefixes=prefixes, substitutions=substitutions)
+        return store.query(text, prefixes=prefixes, substitutions=substitutions, **graphs)
     except SyntaxError as exc:
         raise oxigraph_syntax_error(exc, text, name=name) from None
     except RuntimeError as exc:

@@ -19,11 +19,19 @@ from typing import Any
 from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-from kg.errors import KgError, fail
+from kg.errors import KgError, Problem, fail
 from kg.namespaces import sparql_prologue
 
 
-def check_query(text: str, *, name: str = "query") -> None:
+class UpdateRefused(KgError):
+    """An update (INSERT, DELETE, LOAD, CLEAR, DROP...) sent to the read-only graph."""
+
+
+class ServiceRefused(KgError):
+    """A federated query (SERVICE), which would reach the network."""
+
+
+def check_query(text: str, *, name: str = "query", allow_service: bool = False) -> None:
     r"""Raise a one-line :class:`~kg.errors.KgError` (exit 2) unless ``text`` is a safe read query.
 
     >>> check_query("SELECT * WHERE { ?s ?p ?o }")
@@ -37,6 +45,9 @@ def check_query(text: str, *, name: str = "query") -> None:
     ... except Exception as exc:
     ...     print(exc)
     query: SPARQL syntax error at line 3, column 3: Expected SelectQuery (hint: check the query near that position)
+
+    An update raises :class:`UpdateRefused` and SERVICE :class:`ServiceRefused` (unless
+    ``allow_service``), so a server can answer them with their own status codes.
     """
     full = sparql_prologue() + text
     offset = sparql_prologue().count("\n")
@@ -44,12 +55,14 @@ def check_query(text: str, *, name: str = "query") -> None:
         parsed = parseQuery(full)
     except ParseException as exc:
         if _is_update(full):
-            raise fail(name, "updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are refused: the graph is read-only",
-                       hint="run kg build to change the graph", exit_code=2) from None
+            raise UpdateRefused([Problem(name, None, None, "updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are "
+                                         "refused: the graph is read-only", "run kg build to change the graph",
+                                         2)]) from None
         raise fail(name, f"SPARQL syntax error at line {exc.lineno - offset}, column {exc.col}: {exc.msg}",
                    hint="check the query near that position", exit_code=2) from None
-    if "ServiceGraphPattern" in set(_names(parsed)):
-        raise fail(name, "SERVICE (federated queries) is refused", hint="query the local graph only", exit_code=2)
+    if not allow_service and "ServiceGraphPattern" in set(_names(parsed)):
+        raise ServiceRefused([Problem(name, None, None, "SERVICE (federated queries) is refused",
+                                      "query the local graph only", 2)])
 
 
 def _is_update(text: str) -> bool:

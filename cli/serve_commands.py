@@ -1,0 +1,46 @@
+"""``kg serve``: the read-only SPARQL endpoint and the pages, on loopback by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback exposes the graph to the network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (each holds the store open read-only).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a query may run before its worker is killed (answer: 503, no partial result).")
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(0),
+              help="Rows (or triples) a result may have (answer: 422).")
+@click.option("--queue-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a request waits for a free worker (answer: 503).")
+@click.option("--allow-service", is_flag=True,
+              help="Allow SERVICE (federated queries), which makes the server fetch from the network.")
+@click.pass_obj
+def serve_command(obj: dict[str, object], host: str, port: int, workers: int, timeout: float,
+                  max_results: int, queue_timeout: float, allow_service: bool) -> None:
+    """Serve the built graph: a SPARQL 1.1 Protocol endpoint at /sparql, entity pages, search.
+
+    Read-only: updates and LOAD get 403, SERVICE too unless --allow-service.
+    """
+    import uvicorn  # the web stack loads only for this command: other commands start faster
+
+    from kg.serve.app import Settings, create_app
+    from kg.serve.pool import Limits
+
+    root = Path(str(obj["root"]))
+    settings = Settings(workers=workers, limits=Limits(timeout, max_results, queue_timeout),
+                        allow_service=allow_service)
+    app = create_app(root, settings, on_rebuild=lambda message: click.echo(message, err=True))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: anyone who can reach it can query the graph", err=True)
+    click.echo(f"serving {root / 'exports'} at http://{host}:{port}/ (SPARQL: /sparql); Ctrl-C stops", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+COMMANDS = [serve_command]

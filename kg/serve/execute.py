@@ -1,0 +1,139 @@
+"""One SPARQL request against the store, answered as a whole or not at all.
+
+This runs inside a worker process (:mod:`kg.serve.pool`), so a query that runs too long
+can be killed without touching the server. The result is serialized completely before
+anything is sent back: a query cut off at its deadline leaves no partial body.
+
+Result size is counted before serializing: the query runs once to count (stopping at
+the limit), then again to serialize. The store is read-only, so both runs see the same
+data; a small query pays a second run, a huge one is refused without being serialized.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph
+
+from kg.errors import KgError
+from kg.namespaces import PREFIXES
+from kg.query import run
+from kg.serve.negotiate import GRAPHS, SOLUTIONS, Choice, offered
+from kg.sparql_safety import ServiceRefused, UpdateRefused
+
+RESULTS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
+           "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
+RDF = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+       "rdfxml": pyoxigraph.RdfFormat.RDF_XML, "jsonld": pyoxigraph.RdfFormat.JSON_LD}
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker is asked to do (picklable: it crosses a process boundary)."""
+
+    text: str
+    choice: Choice
+    max_results: int
+    bindings: dict[str, Any] = field(default_factory=dict)
+    allow_service: bool = False
+    default_graph: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    name: str = "query"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: status, media type and body; HTML answers carry a table instead."""
+
+    status: int
+    media_type: str
+    body: bytes = b""
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        return cls(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+
+def execute(store: pyoxigraph.Store, job: Job) -> Reply:
+    """Run ``job`` and serialize its whole result in the negotiated format.
+
+    >>> store = pyoxigraph.Store()
+    >>> store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"),
+    ...                           pyoxigraph.Literal("x")))
+    >>> reply = execute(store, Job("SELECT ?o { ?s ?p ?o }", Choice("csv", None), max_results=10))
+    >>> reply.status, reply.body
+    (200, b'o\\r\\nx\\r\\n')
+    >>> execute(store, Job("SELECT * { ?s ?p ?o }", Choice("csv", None), max_results=0)).status
+    422
+    >>> execute(store, Job("DELETE WHERE { ?s ?p ?o }", Choice("csv", None), max_results=10)).status
+    403
+    """
+    try:
+        result = _run(store, job)
+        if not isinstance(result, pyoxigraph.QueryBoolean):
+            count = sum(1 for _ in _take(result, job.max_results + 1))
+            if count > job.max_results:
+                return Reply.error(422, f"{job.name}: the result has more than {job.max_results} rows or triples "
+                                        "(hint: add a LIMIT, or narrow the pattern)")
+            result = _run(store, job)
+        return _serialize(result, job.choice)
+    except UpdateRefused as exc:
+        return Reply.error(403, str(exc))
+    except ServiceRefused as exc:
+        return Reply.error(403, f"{exc} (the operator can allow it: kg serve --allow-service)")
+    except KgError as exc:
+        return Reply.error(400, str(exc))
+
+
+def _run(store: pyoxigraph.Store, job: Job) -> Any:
+    return run(store, job.text, job.bindings, name=job.name, allow_service=job.allow_service,
+               default_graph=job.default_graph or None, named_graphs=job.named_graphs or None)
+
+
+def _take(result: Any, limit: int) -> Any:
+    for count, item in enumerate(result):
+        if count >= limit:
+            return
+        yield item
+
+
+def _serialize(result: Any, choice: Choice) -> Reply:
+    graph_result = not isinstance(result, pyoxigraph.QueryBoolean | pyoxigraph.QuerySolutions)
+    fmt = choice.graph if graph_result else choice.solutions
+    if fmt is None:
+        kind = "CONSTRUCT and DESCRIBE" if graph_result else "SELECT and ASK"
+        allowed = ", ".join((GRAPHS if graph_result else SOLUTIONS).values())
+        return Reply.error(406, f"query: {kind} results can be {allowed} (hint: the server offers {offered()})")
+    if fmt == "html":
+        return _table(result)
+    if graph_result:
+        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        body = pyoxigraph.serialize(result, format=RDF[fmt], prefixes=prefixes) or b""
+        return Reply(200, GRAPHS[fmt], body)
+    return Reply(200, SOLUTIONS[fmt], result.serialize(format=RESULTS[fmt]) or b"")
+
+
+def _table(result: Any) -> Reply:
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return Reply(200, "text/html", columns=["answer"], rows=[[("true" if bool(result) else "false", "")]])
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return Reply(200, "text/html", columns=names,
+                     rows=[[_cell(solution[name]) for name in names] for solution in result])
+    return Reply(200, "text/html", columns=["subject", "predicate", "object"],
+                 rows=[[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in result])
+
+
+def _cell(node: Any) -> tuple[str, str]:
+    """A value as (text to show, IRI to link to or "")."""
+    if isinstance(node, pyoxigraph.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if node.value.startswith(str(namespace)):
+                return f"{prefix}:{node.value[len(str(namespace)):]}", node.value
+        return node.value, node.value
+    if isinstance(node, pyoxigraph.Literal):
+        return node.value, ""
+    return ("" if node is None else str(node)), ""

@@ -7,11 +7,6 @@ from pathlib import Path
 
 import click
 
-from kg.build import build
-from kg.corpus import load
-from kg.coverage import markdown
-from kg.rdfinput import validate_paths
-
 
 @click.command("build")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if exports/ is stale.")
@@ -21,6 +16,8 @@ def build_command(obj: dict[str, object], check: bool) -> None:
 
     Nothing is written unless the whole graph conforms.
     """
+    from kg.build import build  # heavy (SHACL, every exporter): loaded only by the commands that build
+
     root = Path(str(obj["root"]))
     result = build(root, check=check)
     counts = f"{len(result.corpus.entities)} entities, {len(result.corpus.facts)} facts, " \
@@ -46,6 +43,8 @@ def build_command(obj: dict[str, object], check: bool) -> None:
               show_default=True)
 def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
     """Validate RDF files or folders (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) against shapes/."""
+    from kg.rdfinput import validate_paths
+
     report = validate_paths(list(paths))
     if fmt == "json":
         click.echo(json.dumps({"conforms": report.conforms, "violations": [
@@ -63,6 +62,9 @@ def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
 @click.pass_obj
 def coverage_command(obj: dict[str, object]) -> None:
     """Curated records by type for each source, as a Markdown table (embedded in docs/coverage.md)."""
+    from kg.corpus import load
+    from kg.coverage import markdown
+
     click.echo(markdown(load(Path(str(obj["root"])))))
 
 

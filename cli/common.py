@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import click
 from rdflib import Graph, URIRef
 
 from kg import dates
 from kg.errors import fail
 from kg.resolve import Resolver
-from kg.store import open_graph
+from kg.store import stored_graph
 
 
 class Session:
@@ -18,7 +19,7 @@ class Session:
 
     def __init__(self, obj: dict[str, object]) -> None:
         self.root = Path(str(obj["root"]))
-        self.graph: Graph = open_graph(self.root)
+        self.graph: Graph = stored_graph(self.root, on_rebuild=lambda m: click.echo(m, err=True))
         self.resolver = Resolver(self.graph)
 
     def entity(self, name: str, *types: str) -> URIRef:

@@ -37,7 +37,7 @@ SELECT ?attack ?fact ?measure ?value ?qualifier ?victims ?asOf ?reportedBy ?sour
   OPTIONAL { ?fact mkg:reportedBy ?reportedBy }
 }"""
 
-_WITHIN = "SELECT ?attack WHERE { ?attack a mkg:Attack ; mkg:place/geo:sfWithin* ?place . }"
+_WITHIN = "SELECT ?place ?attack WHERE { ?attack a mkg:Attack ; mkg:place/geo:sfWithin* ?place . }"
 
 
 def short(term: Any) -> str:

@@ -155,17 +155,17 @@ def _score(query: str, choice: str, **_: object) -> float:
 
 
 _ACTIVE = """
-SELECT (MIN(?e) AS ?first) (MAX(?l) AS ?last) WHERE {
-  { ?fact ?p ?entity . } UNION { BIND(?entity AS ?fact) }
+SELECT ?entity (MIN(?e) AS ?first) (MAX(?l) AS ?last) WHERE {
+  { ?fact ?p ?entity . } UNION { ?fact a ?type . FILTER (?fact = ?entity) }
   ?fact (mkg:date|mkg:asOf|org:memberDuring/time:hasBeginning|org:memberDuring/time:hasEnd) ?d .
   ?d mkg:earliest ?e ; mkg:latest ?l .
-}"""
+} GROUP BY ?entity"""
 
 
 def active_years(graph: Graph, entity: URIRef) -> str:
     """The span of years of the dated facts that involve an entity, e.g. ``2014-2024``."""
     rows = list(select(graph, _ACTIVE, entity=entity))
-    if not rows or rows[0][0] is None:
+    if not rows or rows[0].first is None:
         return ""
-    first, last = str(rows[0][0])[:4], str(rows[0][1])[:4]
+    first, last = str(rows[0].first)[:4], str(rows[0].last)[:4]
     return first if first == last else f"{first}-{last}"

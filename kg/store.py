@@ -34,10 +34,30 @@ def _built(root: Path) -> Path:
 
 
 def open_graph(root: Path) -> Graph:
-    """The graph ``kg build`` last wrote under ``root``, as an rdflib graph."""
+    """The graph ``kg build`` last wrote under ``root``, parsed into an in-memory rdflib graph.
+
+    Exact rdflib terms (for comparisons and exports); queries use :func:`stored_graph`.
+    """
     graph = bind_prefixes(Graph())
     graph.parse(_built(root), format="nt")
     return graph
+
+
+def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None) -> Graph:
+    """The built graph as an rdflib ``Graph`` over the read-only Oxigraph store (oxrdflib).
+
+    Nothing is parsed: triple patterns and ``graph.query`` run in Oxigraph, so a command
+    starts as fast on a large graph as on a small one. Two differences from
+    :func:`open_graph`: a plain literal comes back typed ``xsd:string``, and language tags
+    are lower-cased; compare ``str(term)``. A variable bound through ``initBindings``
+    must be in the query's projection (pyoxigraph substitutions).
+    """
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    store = OxigraphStore(store=open_store(root, on_rebuild=on_rebuild))
+    graph = Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID)  # the store's default graph
+    return bind_prefixes(graph)
 
 
 def graph_digest(root: Path) -> str:

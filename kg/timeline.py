@@ -12,8 +12,8 @@ from kg.attacks import short
 from kg.sparql import select
 
 _TIMELINE = """
-SELECT DISTINCT ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote WHERE {
-  { ?fact ?p ?entity . FILTER (?p != mkg:entity) } UNION { BIND (?entity AS ?fact) }
+SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote WHERE {
+  { ?fact ?p ?entity . FILTER (?p != mkg:entity) } UNION { ?fact a ?any . FILTER (?fact = ?entity) }
   ?fact a ?cls .
   VALUES (?cls ?type) {
     (mkg:Attack "attack") (mkg:Affiliation "affiliation") (mkg:SplitFrom "split")

@@ -34,7 +34,7 @@ from kg.serve.negotiate import Choice, negotiate
 from kg.serve.pages import Pages, curie
 from kg.serve.pool import Limits, Pool
 from kg.sparql import select
-from kg.store import open_graph, open_store
+from kg.store import open_store, stored_graph
 
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -58,7 +58,7 @@ class Settings:
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
     """The application for the project at ``root``; the store is rebuilt first if stale."""
     open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
-    pages = Pages(open_graph(root))
+    pages = Pages(stored_graph(root))
     templates = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=select_autoescape())
     templates.filters["urlquote"] = lambda text: quote(str(text), safe="")
     state: dict[str, Pool] = {}

@@ -25,8 +25,8 @@ from kg.temporal import Held, affiliations
 from kg.timeline import Event, timeline
 
 _QUOTED = """
-SELECT DISTINCT ?fact ?type ?source ?quote ?gloss ?status WHERE {
-  { ?fact ?p ?entity } UNION { BIND (?entity AS ?fact) }
+SELECT DISTINCT ?entity ?fact ?type ?source ?quote ?gloss ?status WHERE {
+  { ?fact ?p ?entity } UNION { ?fact a ?any . FILTER (?fact = ?entity) }
   ?fact mkg:quote ?quote ; prov:wasDerivedFrom ?source ; a ?type .
   OPTIONAL { ?fact mkg:gloss ?gloss }
   OPTIONAL { ?fact mkg:claimStatus/skos:notation ?status }

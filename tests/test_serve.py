@@ -309,3 +309,13 @@ def test_headless_chromium_renders_search_and_entity(server: str, tmp_path: Path
     assert 'id="candidates"' in search.stdout and 'href="/id/isis-k"' in search.stdout
     entity = subprocess.run([browser, *flags, f"{server}/id/isis-k"], capture_output=True, text=True, timeout=120)
     assert "Affiliations over time" in entity.stdout and "ولاية خراسان" in entity.stdout
+
+
+def test_load_test_smoke() -> None:
+    """The bounded load test at its CI size: no failed well-formed request, every runaway cut off."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "load_serve.py"), "--quick"],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert figures["errors"] == 0 and figures["requests"] > 0
+    assert figures["runaways"] >= 1 and figures["runaways_cut_off"] == figures["runaways"]

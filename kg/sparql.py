@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rdflib.plugins.sparql
 from rdflib import Graph
 from rdflib.query import ResultRow
 
@@ -21,6 +22,12 @@ def select(graph: Graph, query: str, **bindings: Any) -> list[Any]:
     >>> _ = g.add((URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b")))
     >>> [str(r.o) for r in select(g, "SELECT ?o WHERE { ?s <urn:p> ?o }", s=URIRef("urn:a"))]
     ['urn:b']
+    >>> # FROM <url> is not fetched (nothing listens on port 9): the graph itself answers
+    >>> [str(r.o) for r in select(g, "SELECT ?o FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s <urn:p> ?o }")]
+    ['urn:b']
     """
+    # rdflib would fetch a FROM <url> over the network; this setting is global, so it is
+    # set on every call rather than trusted to stay as some other code left it
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     result = graph.query(sparql_prologue() + query, initBindings=bindings)
     return [row for row in result if isinstance(row, ResultRow)]

@@ -51,6 +51,16 @@ def test_violating_example(kitchen_graph: Graph, mutation: Path) -> None:
     assert not report.conforms
     hits = [v for v in report.violations if v.focus == expect_focus and v.message == expect_message]
     assert hits, [(v.focus, v.message) for v in report.violations]
+    # the reference engine finds exactly the same violations
+    assert validate(broken, engine="pyshacl") == report
+
+
+def test_both_engines_agree_on_the_conforming_examples(kitchen_graph: Graph) -> None:
+    from kg.store import open_graph
+    from tests.conftest import REPO
+
+    for graph in (kitchen_graph, open_graph(REPO)):
+        assert validate(graph, engine="pyshacl") == validate(graph, engine="turbo")
 
 
 def _expectation(header: str) -> tuple[str, str]:

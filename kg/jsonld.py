@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from pyld import jsonld
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, XSD
 
 from kg.resources import resource_dir
 
@@ -25,9 +26,34 @@ def context() -> dict[str, Any]:
 def compact(graph: Graph) -> dict[str, Any]:
     """The graph as compacted JSON-LD 1.1 under the published context, sorted."""
     options = {"documentLoader": no_remote_documents, "useNativeTypes": False}
-    expanded = jsonld.from_rdf(graph.serialize(format="nt"), {**options, "format": "application/n-quads"})
+    expanded = jsonld.from_rdf(dataset(graph), options)
     compacted: dict[str, Any] = _sorted(jsonld.compact(expanded, context(), options))
     return compacted
+
+
+def dataset(graph: Graph) -> dict[str, list[dict[str, Any]]]:
+    """The graph as pyld's in-memory RDF dataset.
+
+    Handing pyld N-Quads text instead costs time quadratic in the triples (its parser
+    checks each new triple against every earlier one); an rdflib graph holds no duplicates.
+
+    >>> from rdflib import Literal, URIRef
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x", lang="ar")))
+    >>> dataset(g)["@default"][0]["object"]
+    {'type': 'literal', 'value': 'x', 'datatype': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString', 'language': 'ar'}
+    """
+    return {"@default": [{"subject": _node(s), "predicate": _node(p), "object": _node(o)} for s, p, o in graph]}
+
+
+def _node(term: Any) -> dict[str, Any]:
+    if isinstance(term, URIRef):
+        return {"type": "IRI", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "blank node", "value": f"_:{term}"}
+    if term.language:
+        return {"type": "literal", "value": str(term), "datatype": str(RDF.langString), "language": term.language}
+    return {"type": "literal", "value": str(term), "datatype": str(term.datatype or XSD.string)}
 
 
 def _sorted(value: Any) -> Any:

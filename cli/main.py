@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from cli import build_commands, export_commands, network_commands, query_commands, serve_commands, sparql_commands
+from cli import (
+    build_commands,
+    curation_commands,
+    export_commands,
+    network_commands,
+    query_commands,
+    serve_commands,
+    sparql_commands,
+)
 from cli.errors import KgGroup
 from kg import __version__
 
@@ -26,7 +34,8 @@ def cli(ctx: click.Context, project: Path, debug: bool) -> None:
     ctx.obj = {"root": project, "debug": debug}
 
 
-for module in (build_commands, query_commands, network_commands, export_commands, sparql_commands, serve_commands):
+for module in (build_commands, query_commands, network_commands, export_commands, sparql_commands,
+               curation_commands, serve_commands):
     for command in module.COMMANDS:
         cli.add_command(command)
 

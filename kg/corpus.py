@@ -21,6 +21,7 @@ from kg.arabic import normalize
 from kg.dates import DateError
 from kg.dates import parse as parse_date
 from kg.errors import KgError, Problem
+from kg.extract.review import review_drafts
 from kg.yamlfile import Located
 from kg.yamlfile import load as load_yaml
 
@@ -83,6 +84,7 @@ class Corpus:
     facts: list[Record] = field(default_factory=list)
     mentions: list[Record] = field(default_factory=list)
     candidates: int = 0
+    bad_spans: int = 0
 
     def records(self) -> Iterator[Record]:
         """Entities, then facts, then mentions."""
@@ -103,9 +105,9 @@ def load(root: Path) -> Corpus:
     _load_sources(corpus, problems)
     for path in sorted((root / "facts").glob("*.yaml")):
         _load_facts_file(corpus, path, problems)
-    drafts = root / "facts" / "drafts"
-    if drafts.is_dir():
-        corpus.candidates = sum(_count_candidates(p) for p in sorted(drafts.glob("*.yaml")))
+    drafts = review_drafts(root)  # facts/drafts/ is never compiled: only counted and span-checked
+    corpus.candidates = sum(d.candidates for d in drafts)
+    corpus.bad_spans = sum(len(d.bad_spans) for d in drafts)
     if not problems:
         _check_references(corpus, problems)
     if problems:
@@ -231,17 +233,6 @@ def _add_unique(table: dict[str, Record], record: Record, problems: list[Problem
                                 f"already defined at {first.file}:{first.line}"))
     else:
         table[record.id] = record
-
-
-def _count_candidates(path: Path) -> int:
-    try:
-        doc = load_yaml(path)
-    except KgError:
-        return 0
-    if not isinstance(doc, dict):
-        return 0
-    return sum(1 for key in ("facts", "mentions") for item in doc.get(key) or []
-               if isinstance(item, dict) and item.get("status") == "candidate")
 
 
 def _check_references(corpus: Corpus, problems: list[Problem]) -> None:

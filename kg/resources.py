@@ -1,4 +1,5 @@
-"""Where the tool's own files are: the ontology, the shapes and the query library.
+"""Where the tool's own files are: the ontology, the shapes, the query library and the
+extraction rules.
 
 They are found through one function. An installed wheel carries them as package data
 under ``kg/_data``; a checkout (the editable install) has them at the top level.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-KINDS = ("ontology", "shapes", "queries")
+KINDS = ("ontology", "shapes", "queries", "rules")
 
 
 def resource_dir(kind: str) -> Path:

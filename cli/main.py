@@ -11,6 +11,7 @@ from cli import (
     build_commands,
     curation_commands,
     export_commands,
+    import_commands,
     network_commands,
     query_commands,
     serve_commands,
@@ -35,7 +36,7 @@ def cli(ctx: click.Context, project: Path, debug: bool) -> None:
 
 
 for module in (build_commands, query_commands, network_commands, export_commands, sparql_commands,
-               curation_commands, serve_commands):
+               curation_commands, serve_commands, import_commands):
     for command in module.COMMANDS:
         cli.add_command(command)
 

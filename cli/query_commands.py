@@ -9,7 +9,7 @@ import click
 
 from cli.common import Session, window
 from cli.output import emit, format_options, render
-from kg.attacks import attacks, claim_kind, claim_text, toll_text
+from kg.attacks import agents_matching, attacks, claim_kind, claim_text, toll_text
 from kg.conflicts import conflicts
 
 
@@ -46,10 +46,11 @@ def attacks_command(obj: dict[str, object], by: str | None, start: str | None, e
     days = window(None, start, end)
     found = attacks(session.graph, by=agent, first=days[0] if days else None,
                     last=days[1] if days else None, place=where)
+    agents = agents_matching(session.graph, agent) if agent is not None else set()
     rows = []
     for row in found:
         data = asdict(row)
-        own = [c for c in row.claims if agent is None or c["agent"] == str(agent).rsplit("/", 1)[1]]
+        own = [c for c in row.claims if agent is None or c["agent"] in agents]
         data["claimed_by"] = sorted({claim_text(c) for c in own if claim_kind(c["status"]) == "claimed"})
         data["attributed_to"] = sorted({claim_text(c) for c in own if claim_kind(c["status"]) == "attributed"})
         data["tolls"] = [toll_text(f) for f in row.figures]

@@ -11,33 +11,59 @@ from rdflib import Graph, URIRef
 from kg.namespaces import ID
 from kg.sparql import select
 
+# {scope} narrows each query to the attacks asked about, inside the engine: by a perpetrator
+# (directly, or an imported group strongly matched to it: skos:closeMatch) and by a place
+# (through the location hierarchy). The asked-for terms are bound, never pasted.
+_BY = """?scopeClaim mkg:attack ?attack ; mkg:perpetrator/skos:closeMatch? ?agentAsked ."""
+_IN = """?attack mkg:place/geo:sfWithin* ?placeAsked ."""
+
 _ATTACKS = """
-SELECT ?attack ?en ?ar ?edtf ?earliest ?latest ?place ?placeEn ?outcome WHERE {
-  ?attack a mkg:Attack ; skos:prefLabel ?en , ?ar ; mkg:outcome/skos:notation ?outcome .
-  FILTER (lang(?en) = "en" && lang(?ar) = "ar")
-  OPTIONAL { ?attack mkg:date [ mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest ] }
-  OPTIONAL { ?attack mkg:place ?place . ?place skos:prefLabel ?placeEn . FILTER (lang(?placeEn) = "en") }
-}"""
+SELECT DISTINCT {asked} ?attack ?en ?ar ?edtf ?earliest ?latest ?place ?placeEn ?outcome WHERE {{
+  {scope}
+  ?attack a mkg:Attack ; skos:prefLabel ?en ; mkg:outcome/skos:notation ?outcome .
+  FILTER (lang(?en) = "en")
+  OPTIONAL {{ ?attack skos:prefLabel ?ar . FILTER (lang(?ar) = "ar") }}
+  OPTIONAL {{ ?attack mkg:date [ mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest ] }}
+  OPTIONAL {{ ?attack mkg:place ?place . ?place skos:prefLabel ?placeEn . FILTER (lang(?placeEn) = "en") }}
+}}"""
 
 _CLAIMS = """
-SELECT ?attack ?fact ?agent ?status ?by ?channel ?source ?quote WHERE {
+SELECT DISTINCT {asked} ?attack ?fact ?agent ?status ?by ?channel ?source ?quote ?record WHERE {{
+  {scope}
   ?fact a mkg:ResponsibilityClaim ; mkg:attack ?attack ; mkg:perpetrator ?agent ;
-        mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source ; mkg:quote ?quote .
-  OPTIONAL { ?fact mkg:claimedBy ?by }
-  OPTIONAL { ?fact mkg:channel ?channel }
-}"""
+        mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source .
+  OPTIONAL {{ ?fact mkg:quote ?quote }}
+  OPTIONAL {{ ?fact mkg:recordId ?record }}
+  OPTIONAL {{ ?fact mkg:claimedBy ?by }}
+  OPTIONAL {{ ?fact mkg:channel ?channel }}
+}}"""
 
 _FIGURES = """
-SELECT ?attack ?fact ?measure ?value ?qualifier ?victims ?asOf ?reportedBy ?source ?quote WHERE {
+SELECT DISTINCT {asked} ?attack ?fact ?measure ?value ?qualifier ?victims ?asOf ?reportedBy ?source ?quote ?record
+WHERE {{
+  {scope}
   ?fact a mkg:CasualtyReport ; mkg:attack ?attack ; mkg:measure/skos:notation ?measure ;
-        mkg:qualifier/skos:notation ?qualifier ; prov:wasDerivedFrom ?source ; mkg:quote ?quote .
-  OPTIONAL { ?fact mkg:count ?value }
-  OPTIONAL { ?fact mkg:victims ?victims }
-  OPTIONAL { ?fact mkg:asOf/mkg:edtf ?asOf }
-  OPTIONAL { ?fact mkg:reportedBy ?reportedBy }
-}"""
+        mkg:qualifier/skos:notation ?qualifier ; prov:wasDerivedFrom ?source .
+  OPTIONAL {{ ?fact mkg:quote ?quote }}
+  OPTIONAL {{ ?fact mkg:recordId ?record }}
+  OPTIONAL {{ ?fact mkg:count ?value }}
+  OPTIONAL {{ ?fact mkg:victims ?victims }}
+  OPTIONAL {{ ?fact mkg:asOf/mkg:edtf ?asOf }}
+  OPTIONAL {{ ?fact mkg:reportedBy ?reportedBy }}
+}}"""
 
-_WITHIN = "SELECT ?place ?attack WHERE { ?attack a mkg:Attack ; mkg:place/geo:sfWithin* ?place . }"
+
+def _scoped(query: str, by: URIRef | None, place: URIRef | None) -> tuple[str, dict[str, URIRef]]:
+    """The query narrowed to a perpetrator and a place, with the terms to bind."""
+    scope, bindings = [], {}
+    if by is not None:
+        scope.append(_BY)
+        bindings["agentAsked"] = by
+    if place is not None:
+        scope.append(_IN)
+        bindings["placeAsked"] = place
+    asked = " ".join(f"?{name}" for name in bindings)
+    return query.format(scope="\n  ".join(scope), asked=asked), bindings
 
 
 def short(term: Any) -> str:
@@ -73,33 +99,33 @@ def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = N
     ``place`` follows the location hierarchy, so a country includes its cities.
     """
     rows: dict[str, AttackRow] = {}
-    for r in select(graph, _ATTACKS):
+    query, bindings = _scoped(_ATTACKS, by, place)
+    for r in select(graph, query, **bindings):
         if first and r.latest is not None and r.latest.toPython() < first:
             continue
         if last and r.earliest is not None and r.earliest.toPython() > last:
             continue
         rows[short(r.attack)] = AttackRow(
-            short(r.attack), str(r.en), str(r.ar), str(r.edtf or ""), str(r.earliest or ""),
+            short(r.attack), str(r.en), str(r.ar or ""), str(r.edtf or ""), str(r.earliest or ""),
             str(r.latest or ""), str(r.placeEn or ""), str(r.outcome))
-    if place is not None:
-        inside = {short(r.attack) for r in select(graph, _WITHIN, place=place)}
-        rows = {k: v for k, v in rows.items() if k in inside}
-    for r in select(graph, _CLAIMS):
+    query, bindings = _scoped(_CLAIMS, by, place)
+    for r in select(graph, query, **bindings):
         row = rows.get(short(r.attack))
         if row is not None:
             row.claims.append({"fact": short(r.fact), "agent": short(r.agent), "status": str(r.status),
                                "by": short(r.by), "channel": short(r.channel),
-                               "source": short(r.source), "quote": str(r.quote)})
-    for r in select(graph, _FIGURES):
+                               "source": short(r.source), "quote": str(r.quote or ""), "record": str(r.record or "")})
+    query, bindings = _scoped(_FIGURES, by, place)
+    for r in select(graph, query, **bindings):
         row = rows.get(short(r.attack))
         if row is not None:
+            value = r.value.toPython() if r.value is not None else None
             row.figures.append({"fact": short(r.fact), "measure": str(r.measure),
-                                "value": int(r.value) if r.value is not None else None,
+                                "value": int(value) if value is not None and float(value).is_integer() else value,
                                 "qualifier": str(r.qualifier), "victims": str(r.victims or ""),
                                 "as_of": str(r.asOf or ""), "reported_by": short(r.reportedBy),
-                                "source": short(r.source), "quote": str(r.quote)})
-    if by is not None:
-        rows = {k: v for k, v in rows.items() if any(c["agent"] == short(by) for c in v.claims)}
+                                "source": short(r.source), "quote": str(r.quote or ""),
+                                "record": str(r.record or "")})
     for row in rows.values():
         row.claims.sort(key=lambda c: (c["agent"], c["status"], c["source"], c["fact"]))
         row.figures.sort(key=lambda f: (f["measure"], f["source"], f["fact"]))
@@ -108,6 +134,14 @@ def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = N
 
 CLAIMED = ("claimed", "acknowledged")
 """Statuses in which the perpetrator speaks for itself."""
+
+
+_AGENTS = "SELECT ?agentAsked ?agent WHERE { ?agent skos:closeMatch? ?agentAsked . }"
+
+
+def agents_matching(graph: Graph, agent: URIRef) -> set[str]:
+    """The agent's id and those of imported groups strongly matched to it (``skos:closeMatch``)."""
+    return {short(r.agent) for r in select(graph, _AGENTS, agentAsked=agent)} | {short(agent)}
 
 
 def claim_kind(status: str) -> str:
@@ -126,7 +160,8 @@ def claim_text(claim: dict[str, str]) -> str:
     'isis-k (claimed, via amaq; src-1)'
     """
     via = f", via {claim['channel']}" if claim.get("channel") else ""
-    return f"{claim['agent']} ({claim['status']}{via}; {claim['source']})"
+    row = f" row {claim['record']}" if claim.get("record") else ""
+    return f"{claim['agent']} ({claim['status']}{via}; {claim['source']}{row})"
 
 
 def toll_text(figure: dict[str, Any]) -> str:

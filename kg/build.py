@@ -18,7 +18,7 @@ from kg.corpus import Corpus, SourceDoc
 from kg.errors import KgError, Problem, fail
 from kg.exports import ExportSet, default_exports
 from kg.namespaces import ID
-from kg.store import build_store, store_is_fresh
+from kg.store import IMPORTS, build_store, store_is_fresh
 from kg.validate import Report, Violation, validate
 
 EXPORTS = "exports"
@@ -57,6 +57,7 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
     from a fresh build (missing ones included).
     """
     corpus, compiled = compile_checked(root)
+    check_imports(root)
     files = (exports or default_exports()).render(compiled.graph)
     result = BuildResult(corpus, compiled, files)
     folder = root / EXPORTS
@@ -73,6 +74,16 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
         raise fail(str(root / STATE / "build.lock"), "another kg build is running",
                    hint="wait for it to finish, then run kg build again", exit_code=2) from None
     return result
+
+
+def check_imports(root: Path) -> None:
+    """Validate every imported dataset (``imports/*.nt``) against ``shapes/dataset/``."""
+    imported = sorted((root / IMPORTS).glob("*.nt"))
+    if imported:
+        from kg.gtd.importer import validate_import
+
+        for path in imported:
+            validate_import(root, path.read_bytes(), str(path))
 
 
 def violation_problems(report: Report, compiled: Compiled) -> list[Problem]:

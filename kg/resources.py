@@ -25,8 +25,3 @@ def resource_dir(kind: str) -> Path:
     if packaged.is_dir():
         return packaged
     return Path(str(resources.files("kg"))).parent / kind
-
-
-def resource_files(kind: str, suffix: str = ".ttl") -> list[Path]:
-    """The files of one kind of resource, sorted by name."""
-    return sorted(resource_dir(kind).glob(f"*{suffix}"))

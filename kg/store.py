@@ -60,9 +60,29 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
     return bind_prefixes(graph)
 
 
+IMPORTS = Path("imports")
+
+
+def loaded_files(root: Path) -> list[Path]:
+    """What the store holds: the built curated graph, then each imported dataset (``imports/*.nt``)."""
+    return [_built(root), *sorted((root / IMPORTS).glob("*.nt"))]
+
+
 def graph_digest(root: Path) -> str:
-    """SHA-256 of the built N-Triples: the store is fresh when it was loaded from these bytes."""
-    return hashlib.sha256(_built(root).read_bytes()).hexdigest()
+    """SHA-256 of the loaded N-Triples: the store is fresh when it was loaded from these bytes.
+
+    With no imports it is the hash of ``exports/graph.nt``; with imports, a hash over each
+    file's name and bytes in turn.
+    """
+    files = loaded_files(root)
+    digest = hashlib.sha256()
+    for path in files:
+        if len(files) > 1:
+            digest.update(path.name.encode("utf-8") + b"\0")
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def store_is_fresh(root: Path) -> bool:
@@ -80,7 +100,8 @@ def build_store(root: Path) -> Path:
     staging = target.with_name(f"store.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     store = pyoxigraph.Store(str(staging))
-    store.bulk_load(path=str(_built(root)), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    for path in loaded_files(root):
+        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
     store.flush()
     del store
     retired = target.with_name(f"store.old-{os.getpid()}")
@@ -101,7 +122,9 @@ def open_store(root: Path, *, on_rebuild: Callable[[str], None] | None = None) -
         with locked(root / LOCK, wait=True):
             if not store_is_fresh(root):
                 if on_rebuild:
-                    why = "it is missing" if not (root / STORE).is_dir() else f"{root / BUILT} changed"
-                    on_rebuild(f"rebuilding the store: {why}; loading {root / BUILT} into {root / STORE}")
+                    files = len(loaded_files(root))
+                    changed = str(root / BUILT) + ("" if files == 1 else f" or {root / IMPORTS}")
+                    why = "it is missing" if not (root / STORE).is_dir() else f"{changed} changed"
+                    on_rebuild(f"rebuilding the store: {why}; loading {files} file(s) into {root / STORE}")
                 build_store(root)
     return pyoxigraph.Store.read_only(str(root / STORE))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import pyoxigraph
 import pyshacl
 import pyshacl_turbo
 from rdflib import Graph, URIRef
@@ -21,7 +22,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from kg.namespaces import SH
-from kg.resources import resource_files
+from kg.resources import resource_dir
 
 
 @dataclass(frozen=True, order=True)
@@ -43,10 +44,13 @@ class Report:
     violations: tuple[Violation, ...]
 
 
-def shapes_graph() -> Graph:
-    """A fresh graph of every shape in ``shapes/``."""
+def shapes_graph(folder: str = "") -> Graph:
+    """A fresh graph of the shapes in ``shapes/`` (curated facts) or a subfolder.
+
+    ``shapes_graph("dataset")`` holds the shapes of imported dataset records.
+    """
     graph = Graph()
-    for path in resource_files("shapes"):
+    for path in sorted((resource_dir("shapes") / folder).glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 
@@ -55,8 +59,8 @@ Engine = Literal["turbo", "pyshacl"]
 ENGINES: dict[str, Any] = {"turbo": pyshacl_turbo.validate, "pyshacl": pyshacl.validate}
 
 
-def validate(data: Graph, shapes: Graph | None = None, *, engine: Engine = "turbo") -> Report:
-    """Validate a data graph; every shape is checked, SPARQL constraints included.
+def validate(data: Graph | pyoxigraph.Store, shapes: Graph | None = None, *, engine: Engine = "turbo") -> Report:
+    """Validate a data graph (or, with turbo, a pyoxigraph store); every shape is checked.
 
     >>> validate(Graph()).conforms
     True

@@ -1,0 +1,224 @@
+"""``kg import gtd`` on a hand-made sample in the exact codebook layout (tests/data/gtd/sample.csv)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+from rdflib.namespace import RDF
+
+from cli.main import cli
+from kg.gtd.columns import COLUMNS
+from kg.namespaces import SH
+from kg.validate import shapes_graph, validate
+from tests.conftest import DATA, REPO
+
+SAMPLE = DATA / "gtd" / "sample.csv"
+MKG = "https://w3id.org/mkg/ontology#"
+ID = "https://w3id.org/mkg/id/"
+PREFIXES = {"mkg": MKG, "mkgd": ID, "mkgv": "https://w3id.org/mkg/vocab/",
+            "skos": "http://www.w3.org/2004/02/skos/core#", "prov": "http://www.w3.org/ns/prov#",
+            "geo": "http://www.opengis.net/ont/geosparql#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the curated build (exports only: the import links against it)."""
+    root = tmp_path / "project"
+    (root / "exports").mkdir(parents=True)
+    shutil.copy(REPO / "exports" / "graph.nt", root / "exports" / "graph.nt")
+    return root
+
+
+def run(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["-C", str(root), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def imported(project: Path) -> pyoxigraph.Store:
+    code, out, err = run(project, "import", "gtd", str(SAMPLE))
+    assert code == 0, err
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(next((project / "imports").glob("*.nt"))), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+def values(store: pyoxigraph.Store, query: str) -> list[tuple[str, ...]]:
+    result = store.query(query, prefixes=PREFIXES)
+    assert isinstance(result, pyoxigraph.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return sorted(tuple("" if s[n] is None else s[n].value for n in names) for s in result)
+
+
+def test_sample_uses_the_codebook_layout() -> None:
+    assert SAMPLE.read_text(encoding="utf-8").splitlines()[0].split(",") == list(COLUMNS)
+
+
+def test_counts_and_bad_rows_reported_with_their_lines(project: Path) -> None:
+    code, out, err = run(project, "import", "gtd", str(SAMPLE))
+    assert code == 0
+    assert out.startswith("imported gtd-") and "13 of 19 rows" in out and "skipped 6 bad rows" in out
+    skipped = [line for line in err.splitlines() if line.startswith("skipped: ")]
+    assert skipped[0] == (f"skipped: {SAMPLE}:9: eventid 201502300001: iday 30 is not a day of 2015-02 "
+                          "(hint: check iday, or set it to 0 if unknown)")
+    assert [line.split(":")[2] for line in skipped] == ["9", "10", "11", "12", "13", "19"]
+    assert "duplicate eventid" in skipped[4] and "nkill 'many' is not a number" in skipped[2]
+
+
+def test_partial_dates_keep_their_precision(imported: pyoxigraph.Store) -> None:
+    rows = values(imported, "SELECT ?a ?edtf ?e ?l WHERE { ?a mkg:date [ mkg:edtf ?edtf ; mkg:earliest ?e ; "
+                            "mkg:latest ?l ] FILTER (?a IN (mkgd:gtd-201510000001, mkgd:gtd-201500000001)) }")
+    assert rows == [(ID + "gtd-201500000001", "2015", "2015-01-01", "2015-12-31"),
+                    (ID + "gtd-201510000001", "2015-10", "2015-10-01", "2015-10-31")]
+    assert values(imported, "SELECT ?d WHERE { mkgd:gtd-201500000001 mkg:approximateDate ?d }") == [("late 2015",)]
+
+
+def test_claims_attributions_and_suspicions(imported: pyoxigraph.Store) -> None:
+    rows = values(imported, "SELECT ?group ?status ?mode WHERE { ?c mkg:attack mkgd:gtd-201611210001 ; "
+                            "mkg:perpetrator/skos:prefLabel ?group ; mkg:claimStatus ?status . "
+                            "OPTIONAL { ?c mkg:claimMode ?mode } }")
+    assert rows == [("Khorasan Chapter of the Islamic State", PREFIXES["mkgv"] + "status-claimed", "Personal claim"),
+                    ("Taliban", PREFIXES["mkgv"] + "status-suspected", "")]
+    assert values(imported, "SELECT ?x WHERE { mkgd:gtd-201611210001 mkg:competingClaims ?x }") == [("true",)]
+    # "Unknown" is no perpetrator at all
+    claims = "SELECT ?c WHERE { ?c a mkg:ResponsibilityClaim ; mkg:attack mkgd:gtd-201803150001 }"
+    assert values(imported, claims) == []
+
+
+def test_casualties_are_sourced_and_unknown_is_not_zero(imported: pyoxigraph.Store) -> None:
+    rows = values(imported, "SELECT ?a ?m ?n WHERE { ?r a mkg:CasualtyReport ; mkg:attack ?a ; "
+                            "mkg:measure ?m ; mkg:count ?n ; prov:wasDerivedFrom ?d . "
+                            "?d a mkg:Dataset . FILTER (?a IN (mkgd:gtd-202401030001, mkgd:gtd-201510000001, "
+                            "mkgd:gtd-201707070001)) }")
+    measure = PREFIXES["mkgv"] + "measure-"
+    assert rows == [(ID + "gtd-201707070001", measure + "killed", "1.5"),
+                    (ID + "gtd-202401030001", measure + "injured", "284"),
+                    (ID + "gtd-202401030001", measure + "killed", "95")]
+
+
+def test_group_names_link_to_curated_entities_with_scores(imported: pyoxigraph.Store) -> None:
+    rows = values(imported, "SELECT ?name ?entity ?score ?status WHERE { ?g skos:prefLabel ?name ; "
+                            "mkg:match [ mkg:matchedEntity ?entity ; mkg:matchScore ?score ; "
+                            "mkg:matchStatus ?status ] }")
+    strong = {(name, entity.removeprefix(ID)) for name, entity, _, status in rows if status.endswith("match-strong")}
+    assert ("Khorasan Chapter of the Islamic State", "isis-k") in strong
+    assert ("Khorasan jihadi group", "khorasan-group") in strong  # al-Qaeda's, not ISIS-K
+    assert ("Taliban", "taliban") in strong
+    possible = {(name, entity.removeprefix(ID)) for name, entity, _, status in rows
+                if status.endswith("match-possible")}
+    assert ("Taliban", "isis-k-founding-defectors") in possible
+    assert not [r for r in rows if r[0] == "Some Local Militia"]
+    # linked, never merged: the imported group stays its own node
+    assert values(imported, "SELECT ?g WHERE { ?g skos:closeMatch mkgd:isis-k }")[0][0].startswith(ID + "gtd-group-")
+
+
+def test_places_follow_the_hierarchy_into_curated_countries(imported: pyoxigraph.Store) -> None:
+    rows = values(imported, "SELECT ?country WHERE { mkgd:gtd-202401030001 mkg:place/geo:sfWithin* ?country . "
+                            "FILTER (?country = mkgd:iran) }")
+    assert rows == [(ID + "iran",)]
+
+
+def test_kg_attacks_reads_imported_incidents(project: Path, imported: pyoxigraph.Store) -> None:
+    code, out, _ = run(project, "attacks", "--by", "isis-k", "--in", "Iran", "-f", "csv")
+    assert code == 0
+    lines = [line for line in out.splitlines() if line.startswith("gtd-")]
+    assert len(lines) == 1 and lines[0].startswith("gtd-202401030001,2024-01-03,Kerman,")
+    assert "(claimed; gtd-" in lines[0] and "row 202401030001" in lines[0] and "killed: 95" in lines[0]
+
+
+def test_strict_fails_on_the_first_bad_row_and_writes_nothing(project: Path) -> None:
+    code, _, err = run(project, "import", "gtd", "--strict", str(SAMPLE))
+    assert code == 1 and err.strip() == (f"error: {SAMPLE}:9: eventid 201502300001: iday 30 is not a day of 2015-02 "
+                                         "(hint: check iday, or set it to 0 if unknown)")
+    assert not (project / "imports").exists()
+
+
+def test_importing_the_same_file_twice_is_refused(project: Path) -> None:
+    assert run(project, "import", "gtd", str(SAMPLE))[0] == 0
+    before = {p.name: p.read_bytes() for p in (project / "imports").iterdir()}
+    code, _, err = run(project, "import", "gtd", str(SAMPLE), "--source-id", "gtd-again")
+    assert code == 1 and "already imported as gtd-" in err
+    assert {p.name: p.read_bytes() for p in (project / "imports").iterdir()} == before
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("eventid,iyear,imonth\n1,2015,1\n", "line 1: missing column(s) iday, country_txt, gname"),
+    ("eventid,iyear,imonth,iday,country_txt,gname,nkil\n", "line 1: unknown column 'nkil' (hint: did you mean nkill?)"),
+])
+def test_bad_headers(project: Path, tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run(project, "import", "gtd", str(path))
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_latin1_file_needs_its_encoding(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("eventid,iyear,imonth,iday,country_txt,gname\n201001010001,2010,1,1,Côte d'Ivoire,X\n"
+                     .encode("latin-1"))
+    code, _, err = run(project, "import", "gtd", str(path))
+    assert code == 2 and "pass --encoding latin-1" in err
+    code, out, _ = run(project, "import", "gtd", str(path), "--encoding", "latin-1")
+    assert code == 0 and "1 of 1 rows" in out
+
+
+def test_build_and_store_include_the_import(project: Path, imported: pyoxigraph.Store) -> None:
+    code, out, err = run(project, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?a a mkg:Attack ; mkg:recordId ?r }",
+                         "-f", "csv")
+    assert code == 0 and out.splitlines()[1] == "13" and "or " in err  # the store was rebuilt with imports/
+
+
+# Every dataset shape has a conforming example (the sample import) and a violating one.
+MUTATIONS = {
+    "DatasetShape": ("DELETE WHERE { ?d mkg:sha256 ?s }", "a dataset needs the SHA-256 of its file"),
+    "RecordShape": ("DELETE WHERE { mkgd:gtd-201501030001 mkg:recordId ?r }",
+                    "needs the id of the dataset row it came from"),
+    "ImportedAttackShape": ("DELETE WHERE { mkgd:gtd-201501030001 mkg:place ?p }", "needs exactly one place"),
+    "ImportedDateShape": ("DELETE { ?d mkg:precision ?p } INSERT { ?d mkg:precision mkgv:precision-range } "
+                          "WHERE { mkgd:gtd-201501030001 mkg:date ?d . ?d mkg:precision ?p }",
+                          "a dataset date is a day, a month or a year"),
+    "ImportedClaimShape": ("DELETE { ?c mkg:claimStatus ?s } INSERT { ?c mkg:claimStatus mkgv:status-opinion } "
+                           "WHERE { ?c mkg:attack mkgd:gtd-201501030001 ; mkg:claimStatus ?s }",
+                           "a dataset attribution is claimed, attributed or suspected"),
+    "ImportedCasualtyShape": ("DELETE { ?r mkg:count ?n } INSERT { ?r mkg:count -5 } "
+                              "WHERE { ?r mkg:attack mkgd:gtd-201501030001 ; mkg:count ?n }",
+                              "needs one count, zero or more"),
+    "ImportedNamedShape": ("DELETE WHERE { ?g mkg:match ?m ; prov:wasDerivedFrom ?d }",
+                           "needs the dataset that names it"),
+    "EntityMatchShape": ("DELETE { ?m mkg:matchScore ?s } INSERT { ?m mkg:matchScore 140.0 } "
+                         "WHERE { ?m a mkg:EntityMatch ; mkg:matchScore ?s }", "needs a score from 0 to 100"),
+}
+
+
+def test_every_dataset_shape_has_a_violating_example() -> None:
+    shapes = shapes_graph("dataset")
+    names = {str(s).rsplit("#", 1)[1] for s in shapes.subjects(RDF.type, SH.NodeShape)}
+    assert names == set(MUTATIONS)
+
+
+def test_sample_import_conforms(imported: pyoxigraph.Store) -> None:
+    assert validate(_with_types(imported), shapes_graph("dataset")).conforms
+
+
+@pytest.mark.parametrize("shape", sorted(MUTATIONS))
+def test_dataset_shape_violation(imported: pyoxigraph.Store, shape: str) -> None:
+    update, message = MUTATIONS[shape]
+    store = _with_types(imported)
+    store.update("\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items()) + "\n" + update)
+    report = validate(store, shapes_graph("dataset"))
+    assert not report.conforms
+    assert any(v.message == message and v.shape.endswith("#" + shape) for v in report.violations), report.violations
+
+
+def _with_types(store: pyoxigraph.Store) -> pyoxigraph.Store:
+    """The import plus the types of the curated entities it points at, as the importer validates it."""
+    copy = pyoxigraph.Store()
+    copy.extend(store)
+    for country in ("iran", "afghanistan", "pakistan", "syria", "iraq", "yemen", "russia-country"):
+        copy.add(pyoxigraph.Quad(pyoxigraph.NamedNode(ID + country), pyoxigraph.NamedNode(str(RDF.type)),
+                                 pyoxigraph.NamedNode(MKG + "Location")))
+    return copy

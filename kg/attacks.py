@@ -33,7 +33,7 @@ SELECT DISTINCT {asked} ?attack ?fact ?agent ?status ?by ?channel ?source ?quote
   ?fact a mkg:ResponsibilityClaim ; mkg:attack ?attack ; mkg:perpetrator ?agent ;
         mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source .
   OPTIONAL {{ ?fact mkg:quote ?quote }}
-  OPTIONAL {{ ?fact mkg:recordId ?record }}
+  OPTIONAL {{ ?attack mkg:recordId ?record }}
   OPTIONAL {{ ?fact mkg:claimedBy ?by }}
   OPTIONAL {{ ?fact mkg:channel ?channel }}
 }}"""
@@ -45,7 +45,7 @@ WHERE {{
   ?fact a mkg:CasualtyReport ; mkg:attack ?attack ; mkg:measure/skos:notation ?measure ;
         mkg:qualifier/skos:notation ?qualifier ; prov:wasDerivedFrom ?source .
   OPTIONAL {{ ?fact mkg:quote ?quote }}
-  OPTIONAL {{ ?fact mkg:recordId ?record }}
+  OPTIONAL {{ ?attack mkg:recordId ?record }}
   OPTIONAL {{ ?fact mkg:count ?value }}
   OPTIONAL {{ ?fact mkg:victims ?victims }}
   OPTIONAL {{ ?fact mkg:asOf/mkg:edtf ?asOf }}

@@ -57,8 +57,8 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
     from a fresh build (missing ones included).
     """
     corpus, compiled = compile_checked(root)
-    check_imports(root)
     files = (exports or default_exports()).render(compiled.graph)
+    check_imports(root, files["graph.nt"])
     result = BuildResult(corpus, compiled, files)
     folder = root / EXPORTS
     if check:
@@ -76,14 +76,26 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
     return result
 
 
-def check_imports(root: Path) -> None:
-    """Validate every imported dataset (``imports/*.nt``) against ``shapes/dataset/``."""
-    imported = sorted((root / IMPORTS).glob("*.nt"))
-    if imported:
-        from kg.gtd.importer import validate_import
+def check_imports(root: Path, curated_nt: bytes) -> None:
+    """Validate every imported dataset (``imports/*.nt``) against ``shapes/dataset/``.
 
-        for path in imported:
-            validate_import(root, path.read_bytes(), str(path))
+    An import is checked against the curated entities it points at, so it is checked
+    again whenever the curated graph changes; a pair already found valid is remembered
+    in ``.kg/imports.validated`` and not checked twice.
+    """
+    imported = sorted((root / IMPORTS).glob("*.nt"))
+    if not imported:
+        return
+    from kg.gtd.importer import known_valid, remember_valid, validate_import, validity_key
+
+    known = known_valid(root)
+    keys = []
+    for path in imported:
+        body = path.read_bytes()
+        keys.append(validity_key(curated_nt, body))
+        if keys[-1] not in known:
+            validate_import(root, body, str(path), curated_nt=curated_nt)
+    remember_valid(root, keys)
 
 
 def violation_problems(report: Report, compiled: Compiled) -> list[Problem]:

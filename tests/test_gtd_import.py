@@ -175,9 +175,10 @@ def test_build_and_store_include_the_import(project: Path, imported: pyoxigraph.
 # Every dataset shape has a conforming example (the sample import) and a violating one.
 MUTATIONS = {
     "DatasetShape": ("DELETE WHERE { ?d mkg:sha256 ?s }", "a dataset needs the SHA-256 of its file"),
-    "RecordShape": ("DELETE WHERE { mkgd:gtd-201501030001 mkg:recordId ?r }",
-                    "needs the id of the dataset row it came from"),
-    "ImportedAttackShape": ("DELETE WHERE { mkgd:gtd-201501030001 mkg:place ?p }", "needs exactly one place"),
+    "RecordShape": ("DELETE WHERE { mkgd:gtd-201501030001 prov:wasDerivedFrom ?d }",
+                    "needs exactly one dataset it was derived from"),
+    "ImportedAttackShape": ("DELETE WHERE { mkgd:gtd-201501030001 mkg:recordId ?r }",
+                            "needs the id of the dataset row it came from"),
     "ImportedDateShape": ("DELETE { ?d mkg:precision ?p } INSERT { ?d mkg:precision mkgv:precision-range } "
                           "WHERE { mkgd:gtd-201501030001 mkg:date ?d . ?d mkg:precision ?p }",
                           "a dataset date is a day, a month or a year"),

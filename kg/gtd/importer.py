@@ -80,14 +80,39 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
         raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
                                                       "see the reasons above")], exit_code=1)
     body = nt.getvalue()
-    validate_import(root, body, str(path))
+    built = root / "exports" / "graph.nt"
+    curated_nt = built.read_bytes() if built.is_file() else None
+    validate_import(root, body, str(path), curated_nt=curated_nt)
     record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
               "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
               "triples": result.triples, "skipped_rows": [str(p) for p in result.skipped]}
     files = {f"{dataset_id}.csv": data, f"{dataset_id}.nt": body,
              f"{dataset_id}.yaml": yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode("utf-8")}
     result.files = write_files(root / IMPORTS, files)
+    if curated_nt is not None:
+        remember_valid(root, [validity_key(curated_nt, body)])
     return result
+
+
+MEMO = Path(".kg") / "imports.validated"
+
+
+def validity_key(curated_nt: bytes, body: bytes) -> str:
+    """What an import's validity depends on: its own triples and the curated graph it points into."""
+    return f"{hashlib.sha256(curated_nt).hexdigest()}:{hashlib.sha256(body).hexdigest()}"
+
+
+def known_valid(root: Path) -> set[str]:
+    memo = root / MEMO
+    return set(memo.read_text().split()) if memo.is_file() else set()
+
+
+def remember_valid(root: Path, keys: list[str]) -> None:
+    """Record imports found valid against a curated graph, so a build does not check them twice."""
+    known = known_valid(root)
+    if set(keys) - known:
+        (root / MEMO).parent.mkdir(exist_ok=True)
+        (root / MEMO).write_text("\n".join(sorted(known | set(keys))) + "\n")
 
 
 def _read(path: Path) -> bytes:
@@ -184,7 +209,7 @@ def _dataset_triples(dataset_id: str, name: str, sha: str) -> list[Triple]:
             Triple(node, NamedNode(str(MKG.sha256)), Literal(sha))]
 
 
-def validate_import(root: Path, body: bytes, where: str) -> None:
+def validate_import(root: Path, body: bytes, where: str, *, curated_nt: bytes | None = None) -> None:
     """Imported records against ``shapes/dataset/``, with the types of the curated entities they point at.
 
     Raise a :class:`KgError` naming the first violations; ``where`` names the file.
@@ -192,9 +217,11 @@ def validate_import(root: Path, body: bytes, where: str) -> None:
     store = pyoxigraph.Store()
     store.bulk_load(body, pyoxigraph.RdfFormat.N_TRIPLES)
     built = root / "exports" / "graph.nt"
-    if built.is_file():
+    if curated_nt is None and built.is_file():
+        curated_nt = built.read_bytes()
+    if curated_nt is not None:
         curated = pyoxigraph.Store()
-        curated.bulk_load(path=str(built), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        curated.bulk_load(curated_nt, pyoxigraph.RdfFormat.N_TRIPLES)
         pointed = store.query("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER (isIRI(?o)) "
                               "FILTER NOT EXISTS { ?o ?q ?v } }")
         assert isinstance(pointed, pyoxigraph.QuerySolutions)

@@ -95,10 +95,12 @@ class Mapper:
             if value is not None:
                 yield from self._casualties(attack, incident, measure, value)
 
-    def _record(self, node: NamedNode, cls: str, eventid: str) -> Iterator[Triple]:
+    def _record(self, node: NamedNode, cls: str, eventid: str | None = None) -> Iterator[Triple]:
+        """Type and provenance; the row id goes on the attack (claims and tolls are ``<attack>#…``)."""
         yield Triple(node, RDF_TYPE, _m(cls))
         yield Triple(node, _n(PROV, "wasDerivedFrom"), self.dataset)
-        yield Triple(node, _m("recordId"), Literal(eventid))
+        if eventid is not None:
+            yield Triple(node, _m("recordId"), Literal(eventid))
 
     def _date(self, attack: NamedNode, span: DateSpan) -> Iterator[Triple]:
         node = NamedNode(attack.value + "#date")
@@ -167,7 +169,7 @@ class Mapper:
     def _claim(self, attack: NamedNode, incident: Incident, number: int, who: Perpetrator) -> Iterator[Triple]:
         yield from self._group(who.name)
         claim = NamedNode(f"{attack.value}#perpetrator-{number}")
-        yield from self._record(claim, "ResponsibilityClaim", incident.eventid)
+        yield from self._record(claim, "ResponsibilityClaim")
         yield Triple(claim, _m("attack"), attack)
         group = _n(str(ID), slug_id("gtd-group", who.name))
         yield Triple(claim, _m("perpetrator"), group)
@@ -180,7 +182,7 @@ class Mapper:
 
     def _casualties(self, attack: NamedNode, incident: Incident, measure: str, value: float) -> Iterator[Triple]:
         report = NamedNode(f"{attack.value}#{measure}")
-        yield from self._record(report, "CasualtyReport", incident.eventid)
+        yield from self._record(report, "CasualtyReport")
         yield Triple(report, _m("attack"), attack)
         yield Triple(report, _m("measure"), _n(str(VOCAB), f"measure-{measure}"))
         yield Triple(report, _m("qualifier"), _n(str(VOCAB), "qual-exact"))

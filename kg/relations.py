@@ -25,9 +25,9 @@ from kg.sparql import select
 _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
        ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing WHERE {
-  ?fact a mkg:Affiliation ; org:member ?member ; org:organization ?org ;
+  ?fact mkg:quote ?quote ; a mkg:Affiliation ; org:member ?member ; org:organization ?org ;
         org:role/skos:notation ?role ; mkg:claimStatus/skos:notation ?status ;
-        prov:wasDerivedFrom ?source ; mkg:quote ?quote .
+        prov:wasDerivedFrom ?source .
   OPTIONAL { ?fact org:memberDuring/time:hasBeginning
              [ mkg:edtf ?sEdtf ; mkg:earliest ?sEarliest ; mkg:latest ?sLatest ] }
   OPTIONAL { ?fact org:memberDuring/time:hasEnd
@@ -36,7 +36,9 @@ SELECT ?fact ?member ?org ?role ?status ?source ?quote
 }"""
 
 _EVENTS = """
-SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?edtf ?earliest ?latest WHERE {
+SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote WHERE {
+  # curated facts only (they carry a quote), found first: imported dataset records are many
+  ?fact mkg:quote ?quote .
   {
     ?fact a mkg:SplitFrom ; org:originalOrganization ?object ; mkg:changeKind/skos:notation ?change .
     { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) }
@@ -50,16 +52,20 @@ SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?edtf ?earl
   } UNION {
     ?fact a mkg:ResponsibilityClaim ; mkg:perpetrator ?subject ; mkg:attack ?object .
     BIND ("responsibility" AS ?kind) BIND ("responsible-for" AS ?relation)
-    OPTIONAL { ?object mkg:date [ mkg:edtf ?aEdtf ; mkg:earliest ?aEarliest ; mkg:latest ?aLatest ] }
   } UNION {
     ?fact a mkg:Designation ; mkg:authority ?subject ; mkg:designatedOrganization ?object .
     BIND ("designation" AS ?kind) BIND ("designated" AS ?relation)
   }
-  ?fact mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source ; mkg:quote ?quote .
-  OPTIONAL { ?fact mkg:date [ mkg:edtf ?fEdtf ; mkg:earliest ?fEarliest ; mkg:latest ?fLatest ] }
-  BIND (COALESCE(?fEdtf, ?aEdtf) AS ?edtf)
-  BIND (COALESCE(?fEarliest, ?aEarliest) AS ?earliest)
-  BIND (COALESCE(?fLatest, ?aLatest) AS ?latest)
+  ?fact mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source .
+}"""
+
+# A fact's own date, else (for a claim) its attack's. Asked apart from _EVENTS: in one
+# query, Oxigraph's plan for the optional dates grew with every dated node in the store.
+_EVENT_DATES = """
+SELECT ?fact ?own ?edtf ?earliest ?latest WHERE {
+  ?fact mkg:quote ?quote .
+  { ?fact mkg:date ?d . BIND (true AS ?own) } UNION { ?fact mkg:attack/mkg:date ?d . BIND (false AS ?own) }
+  ?d mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest .
 }"""
 
 
@@ -126,8 +132,12 @@ def relations(graph: Graph) -> list[Relation]:
                             r.ongoing.toPython() if r.ongoing is not None else None)
         key = (short(r.member), short(r.org), str(r.role), "affiliation", interval, str(r.status))
         merged[key].append(r)
+    dated: dict[str, Any] = {}
+    for r in sorted(select(graph, _EVENT_DATES), key=lambda r: bool(r.own.toPython())):
+        dated[str(r.fact)] = r  # a fact's own date overrides its attack's
     for r in select(graph, _EVENTS):
-        point = _span(r.edtf, r.earliest, r.latest)
+        d = dated.get(str(r.fact))
+        point = _span(d.edtf, d.earliest, d.latest) if d is not None else None
         interval = _event_interval(str(r.kind), point)
         key = (short(r.subject), short(r.object), str(r.relation), str(r.kind), interval, str(r.status))
         merged[key].append(r)

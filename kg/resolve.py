@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import SKOS
 
 from kg.arabic import normalize
 from kg.errors import fail
@@ -77,6 +77,16 @@ class Resolution:
         return self.candidates[0] if self.candidates else None
 
 
+_NAMES = """
+SELECT ?entity ?cls ?name WHERE {
+  VALUES ?cls { mkg:Organization mkg:Person mkg:Location mkg:Attack }
+  ?entity a ?cls .
+  # an attack imported from a dataset is found by its row, not by name: there may be 200,000
+  FILTER NOT EXISTS { ?entity mkg:recordId ?row }
+  OPTIONAL { ?entity skos:prefLabel|skos:altLabel|mkg:transliteration ?name }
+}"""
+
+
 class Resolver:
     """An index of every entity's labels, aliases and transliterations."""
 
@@ -85,15 +95,17 @@ class Resolver:
         self._keys: list[str] = []
         self._owners: list[tuple[URIRef, str]] = []
         self._types: dict[URIRef, str] = {}
-        for cls, name in ENTITY_CLASSES.items():
-            for entity in graph.subjects(RDF.type, cls):
-                if isinstance(entity, URIRef):
-                    self._types[entity] = name
-        for entity in sorted(self._types):
-            names = {str(entity).removeprefix(str(ID))}
-            for predicate in (SKOS.prefLabel, SKOS.altLabel, MKG.transliteration):
-                names.update(str(label) for label in graph.objects(entity, predicate))
-            for text in sorted(names):
+        names: dict[URIRef, set[str]] = {}
+        for row in select(graph, _NAMES):
+            entity = row.entity
+            if not isinstance(entity, URIRef):
+                continue
+            self._types[entity] = ENTITY_CLASSES[row.cls]
+            names.setdefault(entity, {str(entity).removeprefix(str(ID))})
+            if row.name is not None:
+                names[entity].add(str(row.name))
+        for entity in sorted(names):
+            for text in sorted(names[entity]):
                 key = match_key(text)
                 if key:
                     self._keys.append(key)
@@ -122,6 +134,9 @@ class Resolver:
     def one(self, name: str, *, types: tuple[str, ...] = ()) -> URIRef:
         """The single entity a name refers to; raise a one-line error when none or several."""
         result = self.resolve(name, types=types)
+        exact_id = [c for c in result.candidates if c.id == name.strip()]
+        if exact_id:  # an id names one entity, even when an imported label reads the same
+            return URIRef(exact_id[0].iri)
         if result.best is None:
             raise fail(name, "no entity matches this name",
                        hint="try kg resolve with a shorter name or another spelling", exit_code=2)

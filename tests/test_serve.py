@@ -56,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        for _ in range(900):  # a loaded CI machine can take a while to spawn the workers
             try:
                 urllib.request.urlopen(url + "/", timeout=1).read()
                 break
@@ -65,7 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     pytest.fail(f"kg serve exited: {log.read_text()}")
                 time.sleep(0.1)
         else:
-            pytest.fail("kg serve did not answer within 30 s")
+            pytest.fail("kg serve did not answer within 90 s")
         yield url
     finally:
         process.terminate()

@@ -19,6 +19,7 @@ import difflib
 import hashlib
 import io
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,12 +52,14 @@ class Imported:
     skipped: list[Problem] = field(default_factory=list)
     triples: int = 0
     files: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # compile, validate, write
 
 
 def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: bool = False,
                encoding: str = "utf-8", resolver: Resolver | None = None,
                progress: Callable[[int], None] | None = None) -> Imported:
     """Import one GTD CSV into ``root/imports``; raise :class:`KgError` when nothing can be imported."""
+    started = time.perf_counter()
     data = _read(path)
     sha = hashlib.sha256(data).hexdigest()
     dataset_id = source_id or f"gtd-{sha[:8]}"
@@ -80,9 +83,11 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
         raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
                                                       "see the reasons above")], exit_code=1)
     body = nt.getvalue()
+    result.seconds["compile"] = time.perf_counter() - started
     built = root / "exports" / "graph.nt"
     curated_nt = built.read_bytes() if built.is_file() else None
     validate_import(root, body, str(path), curated_nt=curated_nt)
+    result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
     record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
               "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
               "triples": result.triples, "skipped_rows": [str(p) for p in result.skipped]}
@@ -91,6 +96,7 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
     result.files = write_files(root / IMPORTS, files)
     if curated_nt is not None:
         remember_valid(root, [validity_key(curated_nt, body)])
+    result.seconds["write"] = time.perf_counter() - started - result.seconds["compile"] - result.seconds["validate"]
     return result
 
 

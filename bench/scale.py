@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--cap", type=float, default=120.0, help="seconds a baseline query may run")
     parser.add_argument("--sample", type=int, default=200_000, help="triples pySHACL validates")
-    parser.add_argument("--quick", action="store_true", help="CI smoke size: 2,000 rows, 2 repetitions")
+    parser.add_argument("--quick", action="store_true", help="CI smoke size: 500 rows, 2 repetitions")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--args", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -222,7 +222,7 @@ def main() -> None:
         print(json.dumps(PHASES[args.phase](*values)))
         return
     if args.quick:
-        args.rows, args.repeat, args.cap, args.sample = 2_000, 2, 30.0, 20_000
+        args.rows, args.repeat, args.cap, args.sample = 500, 2, 10.0, 5_000
     run(args)
 
 

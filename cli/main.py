@@ -13,6 +13,7 @@ from cli import (
     export_commands,
     import_commands,
     network_commands,
+    push_commands,
     query_commands,
     serve_commands,
     sparql_commands,
@@ -36,7 +37,7 @@ def cli(ctx: click.Context, project: Path, debug: bool) -> None:
 
 
 for module in (build_commands, query_commands, network_commands, export_commands, sparql_commands,
-               curation_commands, serve_commands, import_commands):
+               curation_commands, serve_commands, import_commands, push_commands):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -14,7 +14,9 @@ from cli.output import emit, format_options, render
 from kg.errors import fail
 from kg.jsonld import compact, dump_json
 from kg.namespaces import PREFIXES
+from kg.push import DEFAULT_GRAPH
 from kg.query import library, library_bindings, names_graph, read_query_file, run, term
+from kg.remote import remote_names_graph, remote_query
 from kg.resolve import Resolver
 from kg.store import open_store
 
@@ -52,13 +54,19 @@ def _short(node: Any) -> str:
               help="Write to this file instead of standard output.")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0),
               help="Seconds the query may run; past it, exit 2 with nothing written (0: no limit).")
+@click.option("--endpoint", metavar="URL", help="Run it on a remote SPARQL 1.1 query endpoint instead of the "
+              "local build, e.g. http://localhost:7878/query (see docs/push.md).")
+@click.option("--graph", default=DEFAULT_GRAPH, show_default=True, metavar="IRI",
+              help="With --endpoint: the graph queried as default graph (the one kg push wrote); "
+                   "'' for the server's own default graph.")
 @click.pass_obj
 def query_command(obj: dict[str, object], text: str | None, file: Path | None, name: str | None,
                   params: tuple[str, ...], list_library: bool, fmt: str | None, output: Path | None,
-                  timeout: float) -> None:
+                  timeout: float, endpoint: str | None, graph: str) -> None:
     """Run SPARQL on the built graph: QUERY text, --file q.rq, or --name from the library.
 
     Updates, LOAD and SERVICE are refused. The predeclared prefixes (kg prefixes) need no PREFIX line.
+    With --endpoint, the same queries run on a remote store, parameters sent as a VALUES block.
     """
     if list_library:
         emit(_listing(fmt or "table"), output)
@@ -68,6 +76,9 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
                    exit_code=2)
     root = Path(str(obj["root"]))
     pairs = dict(_pair(p) for p in params)
+    if endpoint is not None:
+        emit(_format(_remote(endpoint, graph, text, file, name, pairs, timeout or None), fmt), output)
+        return
     if name is not None:
         queries = library()
         if name not in queries:
@@ -86,6 +97,24 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
     with deadline(timeout, label):
         text_out = _format(run(store, query_text, bindings, name=label), fmt)
     emit(text_out, output)
+
+
+def _remote(endpoint: str, graph: str, text: str | None, file: Path | None, name: str | None,
+            pairs: dict[str, str], timeout: float | None) -> Any:
+    """The query run at a remote endpoint; entity names resolved from the remote graph's labels."""
+    if name is None:
+        query_text = read_query_file(file) if file is not None else str(text)
+        bindings = {key: term(value) for key, value in pairs.items()}
+    else:
+        chosen = library().get(name)
+        if chosen is None:
+            raise fail(name, "no such library query", hint=f"known: {', '.join(sorted(library()))}", exit_code=2)
+        resolver = (Resolver(remote_names_graph(endpoint, graph or None, timeout))
+                    if any(p.type == "entity" for p in chosen.params) else None)
+        bindings = library_bindings(chosen, pairs, lambda value: resolver.one(value) if resolver else value)
+        query_text = chosen.text
+    return remote_query(endpoint, query_text, bindings, name=name or str(file or "query"), graph=graph or None,
+                        timeout=timeout)
 
 
 def _say(message: str) -> None:

@@ -236,7 +236,7 @@ def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name
                    exit_code=2) from None
 
 
-_NAMES = """
+NAMES_QUERY = """
 CONSTRUCT { ?entity a ?class ; ?predicate ?name } WHERE {
   VALUES ?class { mkg:Organization mkg:Person mkg:Location mkg:Attack }
   ?entity a ?class .
@@ -254,7 +254,7 @@ def names_graph(store: pyoxigraph.Store) -> Graph:
     built graph with rdflib (candidates' active years are left out).
     """
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    triples = store.query(_NAMES, prefixes=prefixes)
+    triples = store.query(NAMES_QUERY, prefixes=prefixes)
     assert isinstance(triples, pyoxigraph.QueryTriples)
     data = pyoxigraph.serialize(list(triples), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
     return Graph().parse(data=data.decode("utf-8"), format="nt")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,10 @@ def copy_graph(graph: Graph) -> Graph:
     for triple in graph:
         out.add(triple)
     return out
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for test servers)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from kg.push import DEFAULT_GRAPH
 from kg.store import BUILT
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 from tests.test_query import PARAMS, PINNED
 
 CHUNK = 1000
@@ -26,12 +25,6 @@ CHUNK = 1000
 def kg(*args: str, root: Path = REPO) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli, ["-C", str(root), *args])
     return result.exit_code, result.stdout, result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

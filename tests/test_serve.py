@@ -10,7 +10,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -29,17 +28,11 @@ from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 from cli.main import cli
 from kg.namespaces import ID
 from kg.store import open_graph
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 
 TIMEOUT_S = 2.0
 MAX_RESULTS = 500
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("serve")
     (root / "exports").mkdir()
     shutil.copy(REPO / "exports" / "graph.nt", root / "exports" / "graph.nt")
-    port = _free_port()
+    port = free_port()
     log = root / "serve.log"
     stderr = log.open("w")
     process = subprocess.Popen(

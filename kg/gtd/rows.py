@@ -124,15 +124,20 @@ def _date(text: Mapping[str, str]) -> DateSpan:
     return DateSpan(day_date.isoformat(), day_date, day_date, "day")
 
 
-def _coordinate(text: Mapping[str, str], column: str, limit: float) -> float | None:
+def _number(text: Mapping[str, str], column: str, hint: str) -> float | None:
+    """A decimal column; empty is ``None`` (unknown)."""
     value = text.get(column, "")
     if not value:
         return None
     try:
-        number = float(value)
+        return float(value)
     except ValueError:
-        raise RowError(f"{column} {value!r} is not a number", "decimal degrees, e.g. 34.52") from None
-    if not -limit <= number <= limit:
+        raise RowError(f"{column} {value!r} is not a number", hint) from None
+
+
+def _coordinate(text: Mapping[str, str], column: str, limit: float) -> float | None:
+    number = _number(text, column, "decimal degrees, e.g. 34.52")
+    if number is not None and not -limit <= number <= limit:
         raise RowError(f"{column} {number} is outside ±{limit:g}", "decimal degrees, WGS84")
     return number
 
@@ -147,15 +152,9 @@ def _yes_no(text: Mapping[str, str], column: str) -> bool | None:
 
 
 def _count(text: Mapping[str, str], column: str) -> float | None:
-    value = text.get(column, "")
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise RowError(f"{column} {value!r} is not a number", "leave it empty when unknown") from None
-    if number < 0:
-        raise RowError(f"{column} {value} is negative", "leave it empty when unknown")
+    number = _number(text, column, "leave it empty when unknown")
+    if number is not None and number < 0:
+        raise RowError(f"{column} {text[column]} is negative", "leave it empty when unknown")
     return number
 
 

@@ -84,7 +84,7 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
 
 def _labels(session: Session, links: list) -> list:  # type: ignore[type-arg]
     names = sorted({n for link in links for n in (link.child, link.parent)})
-    return [c for n in names for c in session.resolver.resolve(n).candidates[:1]]
+    return [c for n in names for c in session.resolver.resolve(n, active=False).candidates[:1]]
 
 
 @click.command("timeline")

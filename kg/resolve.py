@@ -77,14 +77,14 @@ class Resolution:
         return self.candidates[0] if self.candidates else None
 
 
-_NAMES = """
-SELECT ?entity ?cls ?name WHERE {
-  VALUES ?cls { mkg:Organization mkg:Person mkg:Location mkg:Attack }
-  ?entity a ?cls .
-  # an attack imported from a dataset is found by its row, not by name: there may be 200,000
-  FILTER NOT EXISTS { ?entity mkg:recordId ?row }
-  OPTIONAL { ?entity skos:prefLabel|skos:altLabel|mkg:transliteration ?name }
-}"""
+_ENTITIES = """
+  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location } ?entity a ?cls }
+  # attacks by name are the curated ones (they carry a quote); an imported incident is found
+  # by its row, not by name: there may be 200,000 of them
+  UNION { ?entity mkg:quote ?grounding ; a mkg:Attack . BIND (mkg:Attack AS ?cls) }"""
+_NAMES = "SELECT ?entity ?cls WHERE {" + _ENTITIES + "}"
+_LABELS = ("SELECT ?entity ?name WHERE {" + _ENTITIES
+           + "\n  ?entity skos:prefLabel|skos:altLabel|mkg:transliteration ?name }")
 
 
 class Resolver:
@@ -97,13 +97,12 @@ class Resolver:
         self._types: dict[URIRef, str] = {}
         names: dict[URIRef, set[str]] = {}
         for row in select(graph, _NAMES):
-            entity = row.entity
-            if not isinstance(entity, URIRef):
-                continue
-            self._types[entity] = ENTITY_CLASSES[row.cls]
-            names.setdefault(entity, {str(entity).removeprefix(str(ID))})
-            if row.name is not None:
-                names[entity].add(str(row.name))
+            if isinstance(row.entity, URIRef):
+                self._types[row.entity] = ENTITY_CLASSES[row.cls]
+                names[row.entity] = {str(row.entity).removeprefix(str(ID))}
+        for row in select(graph, _LABELS):
+            if row.entity in names:
+                names[row.entity].add(str(row.name))
         for entity in sorted(names):
             for text in sorted(names[entity]):
                 key = match_key(text)

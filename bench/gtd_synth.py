@@ -87,10 +87,16 @@ def rows(count: int, seed: int) -> list[dict[str, object]]:
             row["claimed"] = 1 if claimed < 0.15 else (-9 if claimed > 0.9 else 0)
             if row["claimed"] == 1:
                 row["claimmode_txt"] = rng.choice(MODES)
-            if rng.random() < 0.03:
-                row["gname2"] = rng.choices(names, weights)[0]
-                row["guncertain2"] = int(rng.random() < 0.3)
-                row["claim2"] = 0
+            if rng.random() < 0.03:  # two groups, sometimes three (gname2/gname3 in the codebook)
+                for n in (2, 3) if rng.random() < 0.2 else (2,):
+                    other = rng.choices(names, weights)[0]
+                    if other in (row["gname"], row.get("gname2")):
+                        break
+                    row[f"gname{n}"] = other
+                    row[f"guncertain{n}"] = int(rng.random() < 0.3)
+                    row[f"claim{n}"] = int(rng.random() < 0.1)
+                    if row[f"claim{n}"]:
+                        row[f"claimmode{n}_txt"] = rng.choice(MODES)
                 row["compclaim"] = int(rng.random() < 0.2)
         out.append(row)
     return out

@@ -29,11 +29,10 @@ def gtd_command(obj: dict[str, object], file: Path, source_id: str | None, stric
     from tqdm import tqdm
 
     from kg.gtd.importer import import_gtd
-    from kg.resolve import Resolver
-    from kg.store import stored_graph
+    from kg.gtd.link import curated_resolver
 
     root = Path(str(obj["root"]))
-    resolver = Resolver(stored_graph(root)) if (root / "exports" / "graph.nt").is_file() else None
+    resolver = curated_resolver(root)
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(desc="rows", unit=" rows", disable=not show, file=sys.stderr) as bar:
         result = import_gtd(root, file, source_id=source_id, strict=strict, encoding=encoding, resolver=resolver,

@@ -79,9 +79,9 @@ class Resolution:
 
 _ENTITIES = """
   { VALUES ?cls { mkg:Organization mkg:Person mkg:Location } ?entity a ?cls }
-  # attacks by name are the curated ones (they carry a quote); an imported incident is found
-  # by its row, not by name: there may be 200,000 of them
-  UNION { ?entity mkg:quote ?grounding ; a mkg:Attack . BIND (mkg:Attack AS ?cls) }"""
+  # attacks by name are the curated ones (labelled in Arabic too); an imported incident is
+  # found by its row, not by name: there may be 200,000 of them
+  UNION { ?entity a mkg:Attack ; skos:prefLabel ?arabic . FILTER (lang(?arabic) = "ar") BIND (mkg:Attack AS ?cls) }"""
 _NAMES = "SELECT ?entity ?cls WHERE {" + _ENTITIES + "}"
 _LABELS = ("SELECT ?entity ?name WHERE {" + _ENTITIES
            + "\n  ?entity skos:prefLabel|skos:altLabel|mkg:transliteration ?name }")

@@ -20,8 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from kg.resolve import Resolver
+from kg.store import BUILT, open_graph
 
 EXACT = 100.0
 
@@ -49,6 +51,16 @@ def slug_id(prefix: str, name: str) -> str:
     return f"{prefix}-{slug}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
 
 
+def curated_resolver(root: Path) -> Resolver | None:
+    """A resolver over the curated build only (``exports/graph.nt``), or ``None`` before the first build.
+
+    Not the store: it also holds earlier imports, whose groups and places would match
+    their own names (a second import would link "Taliban" to the first one's group,
+    and find the curated ``taliban`` no longer a sure match).
+    """
+    return Resolver(open_graph(root)) if (root / BUILT).is_file() else None
+
+
 class Linker:
     """Resolves each distinct imported name once."""
 
@@ -60,7 +72,7 @@ class Linker:
     def _matches(self, name: str, kind: str = "Organization") -> tuple[Match, ...]:
         if self.resolver is None:
             return ()
-        found = self.resolver.resolve(name, types=(kind,), limit=5)
+        found = self.resolver.resolve(name, types=(kind,), limit=5, active=False)
         out = []
         for candidate in found.candidates:
             strong = candidate is found.best and candidate.score >= EXACT and not found.ambiguous

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kg.dates import DateSpan
+from kg.gtd.columns import USED
 
 UNKNOWN_GROUP = "Unknown"
 
@@ -75,7 +76,7 @@ def incident(row: Mapping[str, str]) -> Incident:
     ...     print(exc)
     iday 30 is not a day of 2015-02
     """
-    text = {key: (value or "").strip() for key, value in row.items() if key}
+    text = {key: (row.get(key) or "").strip() for key in USED}
     eventid = text.get("eventid", "")
     if not eventid.isdigit():
         raise RowError(f"eventid {eventid!r} is not a number", "GTD event ids are 12 digits: YYYYMMDDNNNN")

@@ -13,6 +13,7 @@ what a 200,000-row import needs to stay fast.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -40,8 +41,14 @@ def _n(base: str, local: str) -> NamedNode:
     return NamedNode(base + local)
 
 
+@cache
+def _c(base: str, local: str) -> NamedNode:
+    """A term of a vocabulary, made once (a row uses a few dozen, 200,000 times over)."""
+    return NamedNode(base + local)
+
+
 def _m(local: str) -> NamedNode:
-    return _n(str(MKG), local)
+    return _c(str(MKG), local)
 
 
 def _en(text: str) -> Literal:
@@ -49,26 +56,36 @@ def _en(text: str) -> Literal:
 
 
 def _typed(value: str, kind: str) -> Literal:
-    return Literal(value, datatype=NamedNode(XSD + kind))
+    return Literal(value, datatype=_c(XSD, kind))
 
 
 class Mapper:
-    """Turns incidents of one dataset into triples; shared nodes (groups, places) once."""
+    """Turns incidents of one dataset into triples.
+
+    A row's own records (the attack ``mkgd:gtd-<eventid>``, its ``#perpetrator-N`` claims
+    and ``#killed``/``#injured`` tolls) come from :meth:`triples`, the attack's type first.
+    Nodes rows share (groups and their matches, places, dates) are made once, into
+    :attr:`shared`: the import writes them before the rows, which lets a large import be
+    validated row block by row block (see :mod:`kg.gtd.importer`).
+    """
 
     def __init__(self, dataset_id: str, linker: Linker) -> None:
         self.dataset = _n(str(ID), dataset_id)
         self.linker = linker
         self.seen: set[str] = set()
+        self.shared: list[Triple] = []
+        self.groups: dict[str, NamedNode] = {}
+        self.places: dict[tuple[str, ...], NamedNode] = {}
 
     def triples(self, incident: Incident) -> Iterator[Triple]:
-        """Every triple of one incident, plus those of groups and places met for the first time."""
+        """The triples of one incident's own records; nodes met for the first time go to :attr:`shared`."""
         attack = _n(str(ID), f"gtd-{incident.eventid}")
         yield from self._record(attack, "Attack", incident.eventid)
         label = f"GTD {incident.eventid}: {incident.attack_type or 'attack'} in {incident.city or incident.country}"
-        yield Triple(attack, _n(SKOS, "prefLabel"), _en(label))
+        yield Triple(attack, _c(SKOS, "prefLabel"), _en(label))
         kind = ATTACK_KINDS.get(incident.attack_type, "attack-unspecified")
-        yield Triple(attack, _m("attackKind"), _n(str(VOCAB), kind))
-        yield Triple(attack, _m("outcome"), _n(str(VOCAB), "outcome-carried-out"))
+        yield Triple(attack, _m("attackKind"), _c(str(VOCAB), kind))
+        yield Triple(attack, _m("outcome"), _c(str(VOCAB), "outcome-carried-out"))
         for predicate, text in (("datasetAttackType", incident.attack_type),
                                 ("datasetTargetType", incident.target_type), ("approximateDate", incident.approxdate)):
             if text:
@@ -76,7 +93,7 @@ class Mapper:
         if incident.target:
             yield Triple(attack, _m("target"), _en(incident.target))
         if incident.summary:
-            yield Triple(attack, _n(SCHEMA, "description"), _en(incident.summary))
+            yield Triple(attack, _c(SCHEMA, "description"), _en(incident.summary))
         if incident.success is not None:
             yield Triple(attack, _m("succeeded"), _typed(str(incident.success).lower(), "boolean"))
         if incident.competing_claims is not None:
@@ -84,9 +101,9 @@ class Mapper:
         if incident.specificity:
             yield Triple(attack, _m("locationSpecificity"), Literal(incident.specificity))
         for citation in incident.citations:
-            yield Triple(attack, _n(DCTERMS, "bibliographicCitation"), Literal(citation))
+            yield Triple(attack, _c(DCTERMS, "bibliographicCitation"), Literal(citation))
         if incident.dbsource:
-            yield Triple(attack, _n(DCTERMS, "source"), Literal(incident.dbsource))
+            yield Triple(attack, _c(DCTERMS, "source"), Literal(incident.dbsource))
         yield from self._date(attack, incident.date)
         yield from self._place(attack, incident)
         for number, perpetrator in enumerate(incident.perpetrators, start=1):
@@ -98,83 +115,86 @@ class Mapper:
     def _record(self, node: NamedNode, cls: str, eventid: str | None = None) -> Iterator[Triple]:
         """Type and provenance; the row id goes on the attack (claims and tolls are ``<attack>#…``)."""
         yield Triple(node, RDF_TYPE, _m(cls))
-        yield Triple(node, _n(PROV, "wasDerivedFrom"), self.dataset)
+        yield Triple(node, _c(PROV, "wasDerivedFrom"), self.dataset)
         if eventid is not None:
             yield Triple(node, _m("recordId"), Literal(eventid))
 
     def _date(self, attack: NamedNode, span: DateSpan) -> Iterator[Triple]:
-        node = NamedNode(attack.value + "#date")
+        """A date is a value: one node per day, month or year (``mkgd:gtd-date-2015-10``), shared by rows."""
+        node_id = f"gtd-date-{span.edtf}"
+        node = _n(str(ID), node_id)
         yield Triple(attack, _m("date"), node)
-        yield Triple(node, RDF_TYPE, _m("DateSpan"))
-        yield Triple(node, _m("edtf"), Literal(span.edtf))
-        yield Triple(node, _m("earliest"), _typed(span.earliest.isoformat(), "date"))
-        yield Triple(node, _m("latest"), _typed(span.latest.isoformat(), "date"))
-        yield Triple(node, _m("precision"), _n(str(VOCAB), f"precision-{span.precision}"))
+        if node_id in self.seen:
+            return
+        self.seen.add(node_id)
         predicate, xsd = PRECISION_TIME[span.precision]
-        yield Triple(node, _n(TIME, predicate), _typed(span.edtf, xsd))
+        self.shared += [Triple(node, RDF_TYPE, _m("DateSpan")), Triple(node, _m("edtf"), Literal(span.edtf)),
+                        Triple(node, _m("earliest"), _typed(span.earliest.isoformat(), "date")),
+                        Triple(node, _m("latest"), _typed(span.latest.isoformat(), "date")),
+                        Triple(node, _m("precision"), _c(str(VOCAB), f"precision-{span.precision}")),
+                        Triple(node, _c(TIME, predicate), _typed(span.edtf, xsd))]
 
     def _place(self, attack: NamedNode, incident: Incident) -> Iterator[Triple]:
-        made: list[Triple] = []
-        place = self._location(("country", incident.country), None, "loc-country", made)
+        place = self._location(("country", incident.country), None, "loc-country")
         if incident.provstate:
-            place = self._location(("province", incident.country, incident.provstate), place, "loc-province", made)
+            place = self._location(("province", incident.country, incident.provstate), place, "loc-province")
         if incident.city and incident.city.lower() != "unknown":
-            place = self._location(("city", incident.country, incident.provstate, incident.city), place, "loc-city",
-                                   made)
-        yield from made
+            place = self._location(("city", incident.country, incident.provstate, incident.city), place, "loc-city")
         yield Triple(attack, _m("place"), place)
         if incident.latitude is not None and incident.longitude is not None:
             geometry = NamedNode(attack.value + "#geometry")
-            yield Triple(attack, _n(str(GEO), "hasGeometry"), geometry)
-            yield Triple(geometry, _n(str(GEO), "asWKT"), Literal(
-                f"POINT({incident.longitude:g} {incident.latitude:g})", datatype=_n(str(GEO), "wktLiteral")))
+            yield Triple(attack, _c(str(GEO), "hasGeometry"), geometry)
+            yield Triple(geometry, _c(str(GEO), "asWKT"), Literal(
+                f"POINT({incident.longitude:g} {incident.latitude:g})", datatype=_c(str(GEO), "wktLiteral")))
 
-    def _location(self, key: tuple[str, ...], within: NamedNode | None, kind: str, made: list[Triple]) -> NamedNode:
-        """The node of a place, adding its triples to ``made`` the first time it is met."""
-        if key[0] == "country":
-            curated = self.linker.place(key[1])
-            if curated:  # a country the curated graph already has: the same place, not a copy
-                return _n(str(ID), curated)
-        node_id = slug_id("gtd-place", " / ".join(key[1:]))
-        node = _n(str(ID), node_id)
-        if node_id not in self.seen:
-            self.seen.add(node_id)
-            made += [Triple(node, RDF_TYPE, _m("Location")), Triple(node, _n(SKOS, "prefLabel"), _en(key[-1])),
-                     Triple(node, _m("locationKind"), _n(str(VOCAB), kind)),
-                     Triple(node, _n(PROV, "wasDerivedFrom"), self.dataset)]
-            if within is not None:
-                made.append(Triple(node, _n(str(GEO), "sfWithin"), within))
+    def _location(self, key: tuple[str, ...], within: NamedNode | None, kind: str) -> NamedNode:
+        """The node of a place, made the first time it is met."""
+        node = self.places.get(key)
+        if node is not None:
+            return node
+        curated = self.linker.place(key[1]) if key[0] == "country" else None
+        if curated:  # a country the curated graph already has: the same place, not a copy
+            node = self.places[key] = _n(str(ID), curated)
+            return node
+        node = self.places[key] = _n(str(ID), slug_id("gtd-place", " / ".join(key[1:])))
+        self.shared += [Triple(node, RDF_TYPE, _m("Location")), Triple(node, _c(SKOS, "prefLabel"), _en(key[-1])),
+                        Triple(node, _m("locationKind"), _c(str(VOCAB), kind)),
+                        Triple(node, _c(PROV, "wasDerivedFrom"), self.dataset)]
+        if within is not None:
+            self.shared.append(Triple(node, _c(str(GEO), "sfWithin"), within))
         return node
 
-    def _group(self, name: str) -> Iterator[Triple]:
-        group_id = slug_id("gtd-group", name)
-        node = _n(str(ID), group_id)
-        if group_id in self.seen:
-            return
-        self.seen.add(group_id)
+    def _group(self, name: str) -> NamedNode:
+        """The group's node, made the first time the name is met."""
+        node = self.groups.get(name)
+        if node is None:
+            node = self.groups[name] = _n(str(ID), slug_id("gtd-group", name))
+            self.shared += self._group_triples(node, name)
+        return node
+
+    def _group_triples(self, node: NamedNode, name: str) -> Iterator[Triple]:
         yield Triple(node, RDF_TYPE, _m("Organization"))
-        yield Triple(node, _n(SKOS, "prefLabel"), _en(name))
-        yield Triple(node, _n(PROV, "wasDerivedFrom"), self.dataset)
+        yield Triple(node, _c(SKOS, "prefLabel"), _en(name))
+        yield Triple(node, _c(PROV, "wasDerivedFrom"), self.dataset)
         for match in self.linker.matches(name):
             link = NamedNode(f"{node.value}#match-{match.entity}")
             yield Triple(node, _m("match"), link)
             yield Triple(link, RDF_TYPE, _m("EntityMatch"))
             yield Triple(link, _m("matchedEntity"), _n(str(ID), match.entity))
             yield Triple(link, _m("matchScore"), _typed(f"{match.score:.1f}", "decimal"))
-            yield Triple(link, _m("matchStatus"), _n(str(VOCAB), f"match-{match.status}"))
+            yield Triple(link, _m("matchStatus"), _c(str(VOCAB), f"match-{match.status}"))
             yield Triple(link, _m("matchedName"), Literal(match.matched))
             if match.status == "strong":
-                yield Triple(node, _n(SKOS, "closeMatch"), _n(str(ID), match.entity))
+                yield Triple(node, _c(SKOS, "closeMatch"), _n(str(ID), match.entity))
 
     def _claim(self, attack: NamedNode, incident: Incident, number: int, who: Perpetrator) -> Iterator[Triple]:
-        yield from self._group(who.name)
+        group = self._group(who.name)
         claim = NamedNode(f"{attack.value}#perpetrator-{number}")
         yield from self._record(claim, "ResponsibilityClaim")
         yield Triple(claim, _m("attack"), attack)
-        group = _n(str(ID), slug_id("gtd-group", who.name))
         yield Triple(claim, _m("perpetrator"), group)
         status = "claimed" if who.claimed else "suspected" if who.suspected else "attributed"
-        yield Triple(claim, _m("claimStatus"), _n(str(VOCAB), f"status-{status}"))
+        yield Triple(claim, _m("claimStatus"), _c(str(VOCAB), f"status-{status}"))
         if who.claimed:
             yield Triple(claim, _m("claimedBy"), group)
             if who.claim_mode:
@@ -184,8 +204,8 @@ class Mapper:
         report = NamedNode(f"{attack.value}#{measure}")
         yield from self._record(report, "CasualtyReport")
         yield Triple(report, _m("attack"), attack)
-        yield Triple(report, _m("measure"), _n(str(VOCAB), f"measure-{measure}"))
-        yield Triple(report, _m("qualifier"), _n(str(VOCAB), "qual-exact"))
+        yield Triple(report, _m("measure"), _c(str(VOCAB), f"measure-{measure}"))
+        yield Triple(report, _m("qualifier"), _c(str(VOCAB), "qual-exact"))
         if value.is_integer():
             yield Triple(report, _m("count"), _typed(str(int(value)), "integer"))
         else:  # GTD splits some tolls between incidents: fractions are kept, not rounded

@@ -13,7 +13,7 @@ from cli.deadline import deadline
 from cli.output import emit, format_options, render
 from kg.errors import fail
 from kg.jsonld import compact, dump_json
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, curie
 from kg.push import DEFAULT_GRAPH
 from kg.query import library, library_bindings, names_graph, read_query_file, run, term
 from kg.remote import remote_names_graph, remote_query
@@ -28,10 +28,8 @@ GRAPH_FORMATS = ("turtle", "jsonld")
 
 def _short(node: Any) -> str:
     if isinstance(node, pyoxigraph.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            if node.value.startswith(str(namespace)):
-                return f"{prefix}:{node.value[len(str(namespace)):]}"
-        return f"<{node.value}>"
+        short = curie(node.value)
+        return short if short != node.value else f"<{node.value}>"
     if isinstance(node, pyoxigraph.Literal):
         return node.value
     return "" if node is None else str(node)

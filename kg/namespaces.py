@@ -36,6 +36,18 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
+def curie(iri: str) -> str:
+    """An IRI shortened with the shared prefixes (unchanged when none fits).
+
+    >>> curie("https://w3id.org/mkg/id/isis-k"), curie("urn:x")
+    ('mkgd:isis-k', 'urn:x')
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)):]}"
+    return iri
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the shared prefixes on a graph (replacing rdflib's defaults) and return it."""
     for prefix, namespace in PREFIXES.items():

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 
@@ -87,8 +88,7 @@ ORGS = "SELECT ?org WHERE { ?org a mkg:Organization } ORDER BY ?org"
 
 def _local_orgs() -> list[str]:
     graph = open_graph(REPO)
-    return sorted(str(s) for s in graph.subjects(predicate=None, object=URIRef(
-        "https://w3id.org/mkg/ontology#Organization")) if (s, None, None) in graph)
+    return sorted(str(s) for s in graph.subjects(RDF.type, URIRef("https://w3id.org/mkg/ontology#Organization")))
 
 
 def test_sparqlwrapper_gets_json_results(server: str) -> None:

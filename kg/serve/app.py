@@ -27,11 +27,11 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from kg.errors import KgError
-from kg.namespaces import ID
+from kg.namespaces import ID, curie
 from kg.query import library, library_bindings
 from kg.serve.execute import Job, Reply
 from kg.serve.negotiate import Choice, negotiate
-from kg.serve.pages import Pages, curie
+from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool
 from kg.sparql import select
 from kg.store import open_store, stored_graph

@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph
 
 from kg.errors import KgError
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, curie
 from kg.query import run
 from kg.serve.negotiate import GRAPHS, SOLUTIONS, Choice, offered
 from kg.sparql_safety import ServiceRefused, UpdateRefused
@@ -130,10 +130,7 @@ def _table(result: Any) -> Reply:
 def _cell(node: Any) -> tuple[str, str]:
     """A value as (text to show, IRI to link to or "")."""
     if isinstance(node, pyoxigraph.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            if node.value.startswith(str(namespace)):
-                return f"{prefix}:{node.value[len(str(namespace)):]}", node.value
-        return node.value, node.value
+        return curie(node.value), node.value
     if isinstance(node, pyoxigraph.Literal):
         return node.value, ""
     return ("" if node is None else str(node)), ""

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.attacks import short
 from kg.lineage import lineage, to_dot
-from kg.namespaces import ID, MKG, PREFIXES, SCHEMA
+from kg.namespaces import ID, MKG, SCHEMA, curie
 from kg.relations import network
 from kg.resolve import Resolver
 from kg.sparql import select
@@ -65,18 +65,6 @@ class EntityPage:
     @property
     def title(self) -> str:
         return (self.labels.get("en") or self.labels.get("") or [self.id])[0]
-
-
-def curie(iri: str) -> str:
-    """An IRI shortened with the shared prefixes.
-
-    >>> curie("https://w3id.org/mkg/id/isis-k"), curie("urn:x")
-    ('mkgd:isis-k', 'urn:x')
-    """
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
-    return iri
 
 
 class Pages:

@@ -1,7 +1,7 @@
 """Running SPARQL against the Oxigraph store: ad-hoc text, a file, or a named library query.
 
-Parameters are RDF terms passed as pyoxigraph ``substitutions`` (SEP-0007): never pasted
-into the query text. A substituted variable must appear in the query's projection.
+Parameters are RDF terms bound in a ``VALUES`` block (:mod:`kg.binding`): written as
+escaped N-Triples terms, never pasted into the query text as given.
 Library queries (``queries/*.rq``) declare their parameters in a header::
 
     # title: Affiliations of an organization
@@ -29,6 +29,7 @@ import pyoxigraph
 from rdflib import Graph
 
 from kg import dates
+from kg.binding import with_values
 from kg.errors import fail
 from kg.namespaces import ID, PREFIXES
 from kg.resources import resource_dir
@@ -220,19 +221,18 @@ def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name
     """
     check_query(text, name=name, allow_service=allow_service)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    substitutions = {pyoxigraph.Variable(k): v for k, v in bindings.items()}
+    bound = with_values(text, bindings)
     graphs: dict[str, Any] = {}
     if default_graph:
         graphs["default_graph"] = [_named(iri, iri) for iri in default_graph]
     if named_graphs:
         graphs["named_graphs"] = [_named(iri, iri) for iri in named_graphs]
     try:
-        return store.query(text, prefixes=prefixes, substitutions=substitutions, **graphs)
+        return store.query(bound, prefixes=prefixes, **graphs)
     except SyntaxError as exc:
         raise oxigraph_syntax_error(exc, text, name=name) from None
     except RuntimeError as exc:
-        # pyoxigraph binds a substitution only to a variable the query selects
-        raise fail(name, " ".join(str(exc).split()), hint="select every variable you bind with --param",
+        raise fail(name, " ".join(str(exc).split()), hint="check the query and its --param values",
                    exit_code=2) from None
 
 

@@ -1,6 +1,8 @@
 """Running SPARQL SELECT over an rdflib graph with the shared prefixes and bound parameters.
 
-Parameters are bound as RDF terms (``initBindings``), never pasted into the query text.
+Parameters are bound as RDF terms, never pasted into the query text: ``initBindings`` on an
+in-memory graph, a ``VALUES`` block of escaped terms (:mod:`kg.binding`) on the Oxigraph store,
+where a binding must reach the query planner.
 """
 
 from __future__ import annotations
@@ -8,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import rdflib.plugins.sparql
+from oxrdflib import OxigraphStore
 from rdflib import Graph
 from rdflib.query import ResultRow
 
+from kg.binding import with_values
 from kg.namespaces import sparql_prologue
 
 
@@ -29,5 +33,7 @@ def select(graph: Graph, query: str, **bindings: Any) -> list[Any]:
     # rdflib would fetch a FROM <url> over the network; this setting is global, so it is
     # set on every call rather than trusted to stay as some other code left it
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    if bindings and isinstance(graph.store, OxigraphStore):
+        query, bindings = with_values(query, bindings), {}
     result = graph.query(sparql_prologue() + query, initBindings=bindings)
     return [row for row in result if isinstance(row, ResultRow)]

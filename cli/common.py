@@ -20,7 +20,7 @@ class Session:
     def __init__(self, obj: dict[str, object]) -> None:
         self.root = Path(str(obj["root"]))
         self.graph: Graph = stored_graph(self.root, on_rebuild=lambda m: click.echo(m, err=True))
-        self.resolver = Resolver(self.graph)
+        self.resolver = Resolver.for_project(self.root, self.graph)
 
     def entity(self, name: str, *types: str) -> URIRef:
         """The one entity a name means, or a one-line error listing the candidates."""

@@ -9,7 +9,7 @@ import click
 
 from cli.common import Session, window
 from cli.output import emit, format_options, render
-from kg.attacks import agents_matching, attacks, claim_kind, claim_text, toll_text
+from kg.attacks import agents_matching, claim_kind, claim_text, details, matching, toll_text
 from kg.conflicts import conflicts
 
 
@@ -35,29 +35,34 @@ def resolve_command(obj: dict[str, object], name: str, fmt: str, output: Path | 
 @click.option("--from", "start", help="EDTF date: attacks that may fall on or after it.")
 @click.option("--to", "end", help="EDTF date: attacks that may fall on or before it.")
 @click.option("--in", "place", help="Place; a country includes its cities.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=0),
+              help="Show the first N attacks, earliest first (0: all of them).")
 @format_options()
 @click.pass_obj
 def attacks_command(obj: dict[str, object], by: str | None, start: str | None, end: str | None,
-                    place: str | None, fmt: str, output: Path | None) -> None:
+                    place: str | None, limit: int, fmt: str, output: Path | None) -> None:
     """Attacks with claims, attributions and casualty figures from each source."""
     session = Session(obj)
     agent = session.entity(by) if by else None
     where = session.entity(place, "Location") if place else None
     days = window(None, start, end)
-    found = attacks(session.graph, by=agent, first=days[0] if days else None,
-                    last=days[1] if days else None, place=where)
+    ids = matching(session.graph, by=agent, first=days[0] if days else None,
+                   last=days[1] if days else None, place=where)
+    found = details(session.graph, ids[:limit] if limit else ids)
     agents = agents_matching(session.graph, agent) if agent is not None else set()
     rows = []
     for row in found:
-        data = asdict(row)
+        data = row.as_dict()
         own = [c for c in row.claims if agent is None or c["agent"] in agents]
         data["claimed_by"] = sorted({claim_text(c) for c in own if claim_kind(c["status"]) == "claimed"})
         data["attributed_to"] = sorted({claim_text(c) for c in own if claim_kind(c["status"]) == "attributed"})
         data["tolls"] = [toll_text(f) for f in row.figures]
         rows.append(data)
-    query = {"by": by, "from": start, "to": end, "in": place}
+    query = {"by": by, "from": start, "to": end, "in": place, "limit": limit, "total": len(ids)}
     emit(render(rows, fmt, ["id", "date", "place", "label_en", "claimed_by", "attributed_to", "tolls"],
                 query), output)
+    if len(rows) < len(ids):
+        click.echo(f"showing the first {len(rows)} of {len(ids)} attacks (--limit 0 shows all)", err=True)
 
 
 @click.command("conflicts")

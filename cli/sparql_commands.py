@@ -15,10 +15,10 @@ from kg.errors import fail
 from kg.jsonld import compact, dump_json
 from kg.namespaces import PREFIXES, curie
 from kg.push import DEFAULT_GRAPH
-from kg.query import library, library_bindings, names_graph, read_query_file, run, term
+from kg.query import library, library_bindings, read_query_file, run, term
 from kg.remote import remote_names_graph, remote_query
 from kg.resolve import Resolver
-from kg.store import open_store
+from kg.store import graph_of, open_store
 
 RESULT_FORMATS = {"json": pyoxigraph.QueryResultsFormat.JSON, "csv": pyoxigraph.QueryResultsFormat.CSV,
                   "tsv": pyoxigraph.QueryResultsFormat.TSV, "xml": pyoxigraph.QueryResultsFormat.XML}
@@ -83,8 +83,9 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
             raise fail(name, "no such library query", hint=f"known: {', '.join(sorted(queries))}", exit_code=2)
         chosen = queries[name]
         store = open_store(root, on_rebuild=_say)
-        # names are resolved from the store's labels: no rdflib parse of the whole graph
-        resolver = Resolver(names_graph(store)) if any(p.type == "entity" for p in chosen.params) else None
+        # names are resolved through the store's name index: no rdflib parse of the whole graph
+        resolver = (Resolver.for_project(root, graph_of(store)) if any(p.type == "entity" for p in chosen.params)
+                    else None)
         bindings = library_bindings(chosen, pairs, lambda value: resolver.one(value) if resolver else value)
         query_text = chosen.text
     else:

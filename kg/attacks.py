@@ -3,59 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF, SKOS
 
-from kg.namespaces import ID
-from kg.sparql import select
+from kg.namespaces import ID, MKG
+from kg.sparql import select, select_text
 
 # {scope} narrows each query to the attacks asked about, inside the engine: by a perpetrator
 # (directly, or an imported group strongly matched to it: skos:closeMatch) and by a place
 # (through the location hierarchy). The asked-for terms are bound, never pasted.
-_BY = """?scopeClaim mkg:attack ?attack ; mkg:perpetrator/skos:closeMatch? ?agentAsked ."""
-_IN = """?attack mkg:place/geo:sfWithin* ?placeAsked ."""
+_BY = """?scopeClaim mkg:attack ?attack ; mkg:perpetrator ?scopeAgent .
+  ?scopeAgent skos:closeMatch? ?agentAsked ."""
+_IN = """?attack mkg:place ?scopePlace ; a mkg:Attack . ?scopePlace geo:sfWithin* ?placeAsked ."""
+_ALL = """?attack a mkg:Attack ."""
 
-_ATTACKS = """
-SELECT DISTINCT {asked} ?attack ?en ?ar ?edtf ?earliest ?latest ?place ?placeEn ?outcome WHERE {{
+# Each bound in its own OPTIONAL and without DISTINCT: so Oxigraph looks the dates up from
+# the attacks found (0.45 s for 9,490 attacks among 200,000), rather than joining every date.
+_MATCHING = """
+SELECT {asked} ?attack ?earliest ?latest WHERE {{
   {scope}
-  ?attack a mkg:Attack ; skos:prefLabel ?en ; mkg:outcome/skos:notation ?outcome .
-  FILTER (lang(?en) = "en")
-  OPTIONAL {{ ?attack skos:prefLabel ?ar . FILTER (lang(?ar) = "ar") }}
-  OPTIONAL {{ ?attack mkg:date [ mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest ] }}
-  OPTIONAL {{ ?attack mkg:place ?place . ?place skos:prefLabel ?placeEn . FILTER (lang(?placeEn) = "en") }}
-}}"""
-
-_CLAIMS = """
-SELECT DISTINCT {asked} ?attack ?fact ?agent ?status ?by ?channel ?source ?quote ?record WHERE {{
-  {scope}
-  ?fact a mkg:ResponsibilityClaim ; mkg:attack ?attack ; mkg:perpetrator ?agent ;
-        mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source .
-  OPTIONAL {{ ?fact mkg:quote ?quote }}
-  OPTIONAL {{ ?attack mkg:recordId ?record }}
-  OPTIONAL {{ ?fact mkg:claimedBy ?by }}
-  OPTIONAL {{ ?fact mkg:channel ?channel }}
-}}"""
-
-_FIGURES = """
-SELECT DISTINCT {asked} ?attack ?fact ?measure ?value ?qualifier ?victims ?asOf ?reportedBy ?source ?quote ?record
-WHERE {{
-  {scope}
-  ?fact a mkg:CasualtyReport ; mkg:attack ?attack ; mkg:measure/skos:notation ?measure ;
-        mkg:qualifier/skos:notation ?qualifier ; prov:wasDerivedFrom ?source .
-  OPTIONAL {{ ?fact mkg:quote ?quote }}
-  OPTIONAL {{ ?attack mkg:recordId ?record }}
-  OPTIONAL {{ ?fact mkg:count ?value }}
-  OPTIONAL {{ ?fact mkg:victims ?victims }}
-  OPTIONAL {{ ?fact mkg:asOf/mkg:edtf ?asOf }}
-  OPTIONAL {{ ?fact mkg:reportedBy ?reportedBy }}
+  OPTIONAL {{ ?attack mkg:date ?d . ?d mkg:earliest ?earliest }}
+  OPTIONAL {{ ?attack mkg:date ?e . ?e mkg:latest ?latest }}
 }}"""
 
 
 def _scoped(query: str, by: URIRef | None, place: URIRef | None) -> tuple[str, dict[str, URIRef]]:
     """The query narrowed to a perpetrator and a place, with the terms to bind."""
     scope, bindings = [], {}
+    if by is None and place is None:
+        scope.append(_ALL)
     if by is not None:
         scope.append(_BY)
         bindings["agentAsked"] = by
@@ -64,6 +43,18 @@ def _scoped(query: str, by: URIRef | None, place: URIRef | None) -> tuple[str, d
         bindings["placeAsked"] = place
     asked = " ".join(f"?{name}" for name in bindings)
     return query.format(scope="\n  ".join(scope), asked=asked), bindings
+
+
+def _number(text: str | None) -> int | float | None:
+    """A count as written: an integer when it is one.
+
+    >>> _number("130"), _number("2.5"), _number(None)
+    (130, 2.5, None)
+    """
+    if text is None:
+        return None
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def short(term: Any) -> str:
@@ -90,46 +81,94 @@ class AttackRow:
     claims: list[dict[str, str]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The row's fields (claims and figures shared, not copied)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = None,
+             last: dt.date | None = None, place: URIRef | None = None) -> list[str]:
+    """Ids of the attacks, optionally by a perpetrator (claimed or attributed), in a window, in a place.
+
+    Earliest first (undated last). The window keeps attacks whose date could fall in it
+    (partial dates included); ``place`` follows the location hierarchy, so a country
+    includes its cities.
+    """
+    query, bindings = _scoped(_MATCHING, by, place)
+    after, before = (first.isoformat() if first else None), (last.isoformat() if last else None)
+    found: dict[str, str] = {}
+    for r in select_text(graph, query, **bindings):
+        if after and r["latest"] is not None and r["latest"] < after:  # ISO dates sort as text
+            continue
+        if before and r["earliest"] is not None and r["earliest"] > before:
+            continue
+        found.setdefault(r["attack"] or "", r["earliest"] or "9999")
+    return [short(iri) for iri in sorted(found, key=lambda iri: (found[iri], short(iri)))]
+
 
 def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = None,
             last: dt.date | None = None, place: URIRef | None = None) -> list[AttackRow]:
-    """Attacks, optionally by a perpetrator (claimed or attributed), in a window, in a place.
+    """The attacks :func:`matching` finds, with their claims and figures."""
+    return details(graph, matching(graph, by=by, first=first, last=last, place=place))
 
-    The window keeps attacks whose date could fall in it (partial dates included);
-    ``place`` follows the location hierarchy, so a country includes its cities.
+
+def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
+    """The attacks with these ids, in this order, each with its claims and casualty figures.
+
+    Read node by node (a few index lookups an attack), not in one query: Oxigraph's plan
+    for the joined query did not start from the attacks asked about, and took 3 s for 50
+    of them among 200,000.
     """
-    rows: dict[str, AttackRow] = {}
-    query, bindings = _scoped(_ATTACKS, by, place)
-    for r in select(graph, query, **bindings):
-        if first and r.latest is not None and r.latest.toPython() < first:
-            continue
-        if last and r.earliest is not None and r.earliest.toPython() > last:
-            continue
-        rows[short(r.attack)] = AttackRow(
-            short(r.attack), str(r.en), str(r.ar or ""), str(r.edtf or ""), str(r.earliest or ""),
-            str(r.latest or ""), str(r.placeEn or ""), str(r.outcome))
-    query, bindings = _scoped(_CLAIMS, by, place)
-    for r in select(graph, query, **bindings):
-        row = rows.get(short(r.attack))
-        if row is not None:
-            row.claims.append({"fact": short(r.fact), "agent": short(r.agent), "status": str(r.status),
-                               "by": short(r.by), "channel": short(r.channel),
-                               "source": short(r.source), "quote": str(r.quote or ""), "record": str(r.record or "")})
-    query, bindings = _scoped(_FIGURES, by, place)
-    for r in select(graph, query, **bindings):
-        row = rows.get(short(r.attack))
-        if row is not None:
-            value = r.value.toPython() if r.value is not None else None
-            row.figures.append({"fact": short(r.fact), "measure": str(r.measure),
-                                "value": int(value) if value is not None and float(value).is_integer() else value,
-                                "qualifier": str(r.qualifier), "victims": str(r.victims or ""),
-                                "as_of": str(r.asOf or ""), "reported_by": short(r.reportedBy),
-                                "source": short(r.source), "quote": str(r.quote or ""),
-                                "record": str(r.record or "")})
-    for row in rows.values():
+    rows = []
+    for attack_id in ids:
+        attack = ID[attack_id]
+        labels = _by_language(graph, attack)
+        date = graph.value(attack, MKG.date)
+        place = graph.value(attack, MKG.place)
+        row = AttackRow(attack_id, labels.get("en", ""), labels.get("ar", ""), _text(graph, date, MKG.edtf),
+                        _text(graph, date, MKG.earliest), _text(graph, date, MKG.latest),
+                        _by_language(graph, place).get("en", "") if place is not None else "",
+                        _text(graph, graph.value(attack, MKG.outcome), SKOS.notation))
+        record = _text(graph, attack, MKG.recordId)
+        for fact in sorted(set(graph.subjects(MKG.attack, attack))):
+            kinds = set(graph.objects(fact, RDF.type))
+            if MKG.ResponsibilityClaim in kinds:
+                row.claims.extend(_claim(graph, fact, record))
+            if MKG.CasualtyReport in kinds:
+                row.figures.extend(_figure(graph, fact, record))
         row.claims.sort(key=lambda c: (c["agent"], c["status"], c["source"], c["fact"]))
         row.figures.sort(key=lambda f: (f["measure"], f["source"], f["fact"]))
-    return sorted(rows.values(), key=lambda a: (a.earliest or "9999", a.id))
+        rows.append(row)
+    return rows
+
+
+def _text(graph: Graph, node: Any, predicate: URIRef) -> str:
+    value = graph.value(node, predicate) if node is not None else None
+    return "" if value is None else str(value)
+
+
+def _by_language(graph: Graph, node: Any) -> dict[str, str]:
+    """A node's preferred labels by language tag (lower case, as the store gives them)."""
+    return {(getattr(label, "language", None) or "").lower(): str(label)
+            for label in graph.objects(node, SKOS.prefLabel)}
+
+
+def _claim(graph: Graph, fact: Any, record: str) -> list[dict[str, str]]:
+    common = {"fact": short(fact), "status": _text(graph, graph.value(fact, MKG.claimStatus), SKOS.notation),
+              "by": short(graph.value(fact, MKG.claimedBy)), "channel": short(graph.value(fact, MKG.channel)),
+              "quote": _text(graph, fact, MKG.quote), "record": record}
+    return [{**common, "agent": short(agent), "source": short(source)}
+            for agent in graph.objects(fact, MKG.perpetrator) for source in graph.objects(fact, PROV.wasDerivedFrom)]
+
+
+def _figure(graph: Graph, fact: Any, record: str) -> list[dict[str, Any]]:
+    common = {"fact": short(fact), "measure": _text(graph, graph.value(fact, MKG.measure), SKOS.notation),
+              "value": _number(_text(graph, fact, MKG["count"]) or None),
+              "qualifier": _text(graph, graph.value(fact, MKG.qualifier), SKOS.notation),
+              "victims": _text(graph, fact, MKG.victims), "as_of": _text(graph, graph.value(fact, MKG.asOf), MKG.edtf),
+              "reported_by": short(graph.value(fact, MKG.reportedBy)), "quote": _text(graph, fact, MKG.quote),
+              "record": record}
+    return [{**common, "source": short(source)} for source in graph.objects(fact, PROV.wasDerivedFrom)]
 
 
 CLAIMED = ("claimed", "acknowledged")

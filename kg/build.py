@@ -18,7 +18,8 @@ from kg.corpus import Corpus, SourceDoc
 from kg.errors import KgError, Problem, fail
 from kg.exports import ExportSet, default_exports
 from kg.namespaces import ID
-from kg.store import IMPORTS, build_store, store_is_fresh
+from kg.resolve import project_index
+from kg.store import IMPORTS, build_store, store_is_fresh, stored_graph
 from kg.validate import Report, Violation, validate
 
 EXPORTS = "exports"
@@ -70,6 +71,7 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
             result.written = write_files(folder, files)
             if not store_is_fresh(root):
                 build_store(root)
+                project_index(root, stored_graph(root))  # the resolver's name index, made once here
     except Busy:
         raise fail(str(root / STATE / "build.lock"), "another kg build is running",
                    hint="wait for it to finish, then run kg build again", exit_code=2) from None

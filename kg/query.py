@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from rdflib import Graph
 
 from kg import dates
 from kg.binding import with_values
@@ -245,19 +244,6 @@ CONSTRUCT { ?entity a ?class ; ?predicate ?name } WHERE {
     ?entity ?predicate ?name .
   }
 }"""
-
-
-def names_graph(store: pyoxigraph.Store) -> Graph:
-    """The entities' types, labels, aliases and notes, read from the store.
-
-    It is all :class:`kg.resolve.Resolver` needs to resolve a name, without parsing the whole
-    built graph with rdflib (candidates' active years are left out).
-    """
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    triples = store.query(NAMES_QUERY, prefixes=prefixes)
-    assert isinstance(triples, pyoxigraph.QueryTriples)
-    data = pyoxigraph.serialize(list(triples), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-    return Graph().parse(data=data.decode("utf-8"), format="nt")
 
 
 def read_query_file(path: Path) -> str:

@@ -26,13 +26,16 @@ _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
        ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing WHERE {
   ?fact mkg:quote ?quote ; a mkg:Affiliation ; org:member ?member ; org:organization ?org ;
-        org:role/skos:notation ?role ; mkg:claimStatus/skos:notation ?status ;
-        prov:wasDerivedFrom ?source .
-  OPTIONAL { ?fact org:memberDuring/time:hasBeginning
-             [ mkg:edtf ?sEdtf ; mkg:earliest ?sEarliest ; mkg:latest ?sLatest ] }
-  OPTIONAL { ?fact org:memberDuring/time:hasEnd
-             [ mkg:edtf ?eEdtf ; mkg:earliest ?eEarliest ; mkg:latest ?eLatest ] }
-  OPTIONAL { ?fact org:memberDuring/mkg:ongoingAsOf ?ongoing }
+        org:role ?r ; mkg:claimStatus ?cs ; prov:wasDerivedFrom ?source .
+  ?r skos:notation ?role . ?cs skos:notation ?status .
+  # named nodes, not paths into blank nodes: Oxigraph then starts from ?fact (0.9 s -> 11 ms
+  # with 200,000 imported incidents in the store)
+  OPTIONAL {
+    ?fact org:memberDuring ?during .
+    OPTIONAL { ?during time:hasBeginning ?b . ?b mkg:edtf ?sEdtf ; mkg:earliest ?sEarliest ; mkg:latest ?sLatest }
+    OPTIONAL { ?during time:hasEnd ?e . ?e mkg:edtf ?eEdtf ; mkg:earliest ?eEarliest ; mkg:latest ?eLatest }
+    OPTIONAL { ?during mkg:ongoingAsOf ?ongoing }
+  }
 }"""
 
 _EVENTS = """

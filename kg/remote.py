@@ -115,7 +115,7 @@ def parse_answer(body: bytes, content_type: str, *, where: str) -> Any:
 
 
 def remote_names_graph(endpoint: str, graph: str | None, timeout: float | None) -> Graph:
-    """The entities' types, labels, aliases and notes, from the remote graph (:func:`kg.query.names_graph`).
+    """The entities' types, labels, aliases and notes, from the remote graph (:data:`kg.query.NAMES_QUERY`).
 
     What :class:`kg.resolve.Resolver` needs to resolve an ``entity`` parameter on that server.
     """

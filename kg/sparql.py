@@ -37,3 +37,26 @@ def select(graph: Graph, query: str, **bindings: Any) -> list[Any]:
         query, bindings = with_values(query, bindings), {}
     result = graph.query(sparql_prologue() + query, initBindings=bindings)
     return [row for row in result if isinstance(row, ResultRow)]
+
+
+def select_text(graph: Graph, query: str, **bindings: Any) -> list[dict[str, str | None]]:
+    """Rows of a SELECT query as the text of each term (an IRI, a literal's lexical form), or None.
+
+    For long answers: on the Oxigraph store no rdflib terms are made (for 9,490 attacks
+    that was 4 s of a 15 s ``kg attacks``).
+
+    >>> from rdflib import Literal, URIRef
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("urn:a"), URIRef("urn:p"), Literal(3)))
+    >>> select_text(g, "SELECT ?s ?o ?none WHERE { ?s <urn:p> ?o }")
+    [{'s': 'urn:a', 'o': '3', 'none': None}]
+    """
+    if not isinstance(graph.store, OxigraphStore):
+        rows = select(graph, query, **bindings)
+        return [{name: None if row[name] is None else str(row[name]) for name in row.labels} for row in rows]
+    store = graph.store._inner  # the pyoxigraph.Store that kg.store.graph_of wrapped
+    text = with_values(query, bindings) if bindings else query
+    solutions = store.query(sparql_prologue() + text)
+    names = [variable.value for variable in solutions.variables]
+    return [{name: None if term is None else term.value for name, term in zip(names, solution, strict=True)}
+            for solution in solutions]

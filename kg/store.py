@@ -52,11 +52,15 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
     are lower-cased; compare ``str(term)``. A variable bound through ``initBindings``
     must be in the query's projection (pyoxigraph substitutions).
     """
+    return graph_of(open_store(root, on_rebuild=on_rebuild))
+
+
+def graph_of(store: pyoxigraph.Store) -> Graph:
+    """An open store's default graph as an rdflib ``Graph`` (oxrdflib); see :func:`stored_graph`."""
     from oxrdflib import OxigraphStore
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    store = OxigraphStore(store=open_store(root, on_rebuild=on_rebuild))
-    graph = Graph(store=store, identifier=DATASET_DEFAULT_GRAPH_ID)  # the store's default graph
+    graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
     return bind_prefixes(graph)
 
 
@@ -85,9 +89,32 @@ def graph_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def store_is_fresh(root: Path) -> bool:
+def stamp_digest(root: Path) -> str:
+    """The digest of the files the store was last loaded from ("" when there is no store)."""
     stamp = root / STAMP
-    return (root / STORE).is_dir() and stamp.is_file() and stamp.read_text().strip() == graph_digest(root)
+    return stamp.read_text().split("\n", 1)[0].strip() if stamp.is_file() else ""
+
+
+def _file_stats(root: Path) -> list[str]:
+    """Size, modification time and name of each loaded file, one line each."""
+    return [f"{s.st_size} {s.st_mtime_ns} {path.name}" for path in loaded_files(root) for s in [path.stat()]]
+
+
+def store_is_fresh(root: Path) -> bool:
+    """Whether the store was loaded from the files as they are now.
+
+    The stamp holds the files' SHA-256 and, below it, their sizes and modification times.
+    When those still match (as git's index does, a command checks them without reading
+    the files: hashing 200,000 imported incidents took 0.9 s of every command); when they
+    do not, the files are hashed, so a touched but unchanged file does not force a reload.
+    """
+    stamp = root / STAMP
+    if not (root / STORE).is_dir() or not stamp.is_file():
+        return False
+    digest, *stats = stamp.read_text().splitlines()
+    if stats and stats == _file_stats(root):
+        return True
+    return digest.strip() == graph_digest(root)
 
 
 def build_store(root: Path) -> Path:
@@ -110,7 +137,7 @@ def build_store(root: Path) -> Path:
     os.replace(staging, target)
     shutil.rmtree(retired, ignore_errors=True)
     stamp = root / STAMP
-    stamp.with_suffix(".tmp").write_text(digest + "\n")
+    stamp.with_suffix(".tmp").write_text("\n".join([digest, *_file_stats(root)]) + "\n")
     os.replace(stamp.with_suffix(".tmp"), stamp)
     return target
 

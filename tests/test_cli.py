@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
+import subprocess
+import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -17,14 +21,37 @@ def kg(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def commands() -> dict[str, click.Command]:
+    ctx = click.Context(cli)
+    found = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `kg ([a-z-]+)", readme, flags=re.M))
-    assert documented == set(cli.commands), sorted(set(cli.commands) ^ documented)
+    assert documented == set(commands()), sorted(set(commands()) ^ documented)
+
+
+def test_the_lazy_registry_names_every_command_of_every_module() -> None:
+    registered = {command for command in commands().values()}
+    for path in sorted((REPO / "cli").glob("*_commands.py")):
+        module = importlib.import_module(f"cli.{path.stem}")
+        for command in module.COMMANDS:
+            assert command in registered, f"{path.name}: {command.name} is not in cli.main.COMMANDS"
+            assert commands()[command.name] is command
+
+
+def test_a_query_command_imports_no_other_command_module() -> None:
+    code = ("import sys; from cli.main import main; sys.argv = ['kg', 'affiliations', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('cli.') and m.endswith('_commands')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "['cli.network_commands']"
 
 
 def test_every_command_has_help() -> None:
-    for name, command in cli.commands.items():
+    for name, command in commands().items():
         assert command.help, name
         code, out, _ = kg(name, "--help")
         assert code == 0 and "Usage:" in out

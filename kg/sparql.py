@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import rdflib.plugins.sparql
 from oxrdflib import OxigraphStore
 from rdflib import Graph
 from rdflib.query import ResultRow
@@ -30,11 +29,15 @@ def select(graph: Graph, query: str, **bindings: Any) -> list[Any]:
     >>> [str(r.o) for r in select(g, "SELECT ?o FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s <urn:p> ?o }")]
     ['urn:b']
     """
-    # rdflib would fetch a FROM <url> over the network; this setting is global, so it is
-    # set on every call rather than trusted to stay as some other code left it
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-    if bindings and isinstance(graph.store, OxigraphStore):
-        query, bindings = with_values(query, bindings), {}
+    if isinstance(graph.store, OxigraphStore):  # Oxigraph runs it, and loads no FROM graph
+        query, bindings = (with_values(query, bindings) if bindings else query), {}
+    else:
+        # rdflib would fetch a FROM <url> over the network; this setting is global, so it is
+        # set on every call rather than trusted to stay as some other code left it. Imported
+        # here: its SPARQL parser costs a command 80 ms to load.
+        import rdflib.plugins.sparql
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     result = graph.query(sparql_prologue() + query, initBindings=bindings)
     return [row for row in result if isinstance(row, ResultRow)]
 

@@ -15,7 +15,8 @@ def test_scale_benchmark_smoke() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["rows"] == 500 and figures["imported_triples"] > 500 * 10
-    assert set(figures["commands"]) == {"affiliations --at", "lineage", "attacks --by", "attacks --by --limit 0", "connections"}
+    assert set(figures["commands"]) == {"affiliations --at", "lineage", "attacks --by", "attacks --by --limit 0",
+                                        "connections"}
     assert figures["commands"]["attacks --by"]["rows"] > 0
     for key in ("compile_triples_per_s", "facts_to_store_vs_bulk_load", "library_p50_s", "shacl_s", "store_s"):
         assert figures[key] > 0, key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -182,6 +183,20 @@ def test_kg_attacks_reads_imported_incidents(project: Path, imported: pyoxigraph
     lines = [line for line in out.splitlines() if line.startswith("gtd-")]
     assert len(lines) == 1 and lines[0].startswith("gtd-202401030001,2024-01-03,Kerman,")
     assert "(claimed; gtd-" in lines[0] and "row 202401030001" in lines[0] and "killed: 95" in lines[0]
+
+
+def test_kg_attacks_lists_the_first_n_earliest_first_and_says_how_many_more(project: Path,
+                                                                           imported: pyoxigraph.Store) -> None:
+    _, everything, _ = run(project, "attacks", "--limit", "0", "-f", "csv")
+    rows = everything.splitlines()[1:]
+    assert len(rows) > 3
+    code, out, err = run(project, "attacks", "--limit", "2", "-f", "csv")
+    assert code == 0 and out.splitlines()[1:] == rows[:2]
+    assert err.strip() == f"showing the first 2 of {len(rows)} attacks (--limit 0 shows all)"
+    dates = [row.split(",")[1] for row in rows if row.split(",")[1]]
+    assert dates == sorted(dates)  # earliest first
+    code, out, _ = run(project, "attacks", "--limit", "1", "-f", "json")
+    assert json.loads(out)["query"]["total"] == len(rows) and len(json.loads(out)["results"]) == 1
 
 
 def test_strict_fails_on_the_first_bad_row_and_writes_nothing(project: Path) -> None:

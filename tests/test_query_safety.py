@@ -19,6 +19,7 @@ from rdflib.compare import isomorphic
 from kg.atomic import locked
 from kg.namespaces import ID
 from kg.query import library
+from kg.resolve import INDEX
 from kg.store import LOCK, STAMP, STORE, open_store
 from tests.test_query_kitchen import build, built_kitchen, kg
 
@@ -217,6 +218,26 @@ def test_a_touched_but_unchanged_file_is_hashed_not_reloaded(kitchen: Path) -> N
     built = kitchen / "exports" / "graph.nt"
     os.utime(built, ns=(built.stat().st_atime_ns, built.stat().st_mtime_ns + 10**9))
     assert kg(kitchen, "query", "ASK {}")[2] == ""  # hashed: the same bytes, no rebuild
+
+
+def test_the_name_index_is_made_at_build_and_read_back_while_the_store_is_unchanged(kitchen: Path) -> None:
+    build(kitchen)
+    index = kitchen / INDEX
+    cached = json.loads(index.read_text(encoding="utf-8"))
+    assert cached["digest"] == (kitchen / STAMP).read_text().splitlines()[0]
+    org = next(entity for entity, kind in sorted(cached["types"].items()) if kind == "Organization")
+    assert org in {entity for _, entity, _ in cached["names"]}
+    # the cache is what a command reads: a name only it knows resolves
+    cached["names"].append(["zzz only in the cache", org, "zzz only in the cache"])
+    index.write_text(json.dumps(cached), encoding="utf-8")
+    code, out, _ = kg(kitchen, "resolve", "zzz only in the cache", "-f", "csv")
+    assert code == 0 and out.splitlines()[1].startswith(org.removeprefix(str(ID)) + ",")
+    # a store loaded from other files makes it stale: it is made again, without the fake name
+    built = kitchen / "exports" / "graph.nt"
+    built.write_text(built.read_text(encoding="utf-8") + "<urn:x:new> <urn:x:p> \"added\" .\n", encoding="utf-8")
+    code, _, err = kg(kitchen, "resolve", "zzz only in the cache", "-f", "csv")
+    assert code == 1 and err.startswith("rebuilding the store")
+    assert "zzz" not in index.read_text(encoding="utf-8")
 
 
 def test_no_built_graph_says_run_kg_build(kitchen: Path) -> None:

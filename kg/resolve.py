@@ -213,11 +213,14 @@ def _score(query: str, choice: str, **_: object) -> float:
     return float(fuzz.ratio(query, choice))
 
 
+# The facts that name the entity first, then their dates: with the dates' alternatives in
+# one path (or a UNION around the whole), Oxigraph gathered every dated fact of the store first.
 _ACTIVE = """
 SELECT DISTINCT ?entity ?d WHERE {
-  # dated facts that name the entity, and the entity's own date (an attack's)
-  { ?fact ?p ?entity . ?fact (mkg:date|mkg:asOf|org:memberDuring/time:hasBeginning|org:memberDuring/time:hasEnd) ?d }
-  UNION { ?entity mkg:date ?d }
+  ?fact ?p ?entity .
+  { ?fact mkg:date ?d } UNION { ?fact mkg:asOf ?d }
+  UNION { ?fact org:memberDuring ?during . ?during time:hasBeginning ?d }
+  UNION { ?fact org:memberDuring ?during . ?during time:hasEnd ?d }
 }"""
 
 
@@ -227,7 +230,7 @@ def active_years(graph: Graph, entity: URIRef) -> str:
     The bounds are read node by node: joined in the query, Oxigraph's plan grew with
     every dated node in the store (200,000 imported incidents made it a second a call).
     """
-    dated = [r.d for r in select(graph, _ACTIVE, entity=entity)]
+    dated = [r.d for r in select(graph, _ACTIVE, entity=entity)] + list(graph.objects(entity, MKG.date))
     bounds = [(graph.value(d, MKG.earliest), graph.value(d, MKG.latest)) for d in dated]
     years = sorted(str(b)[:4] for pair in bounds for b in pair if b is not None)
     if not years:

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from kg.errors import KgError
 from kg.namespaces import ID, curie
 from kg.query import library, library_bindings
+from kg.resolve import Resolver
 from kg.serve.execute import Job, Reply
 from kg.serve.negotiate import Choice, negotiate
 from kg.serve.pages import Pages
@@ -58,7 +59,8 @@ class Settings:
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
     """The application for the project at ``root``; the store is rebuilt first if stale."""
     open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
-    pages = Pages(stored_graph(root))
+    graph = stored_graph(root)
+    pages = Pages(graph, Resolver.for_project(root, graph))
     templates = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=select_autoescape())
     templates.filters["urlquote"] = lambda text: quote(str(text), safe="")
     state: dict[str, Pool] = {}

@@ -26,10 +26,12 @@ from kg.timeline import Event, timeline
 
 _QUOTED = """
 SELECT DISTINCT ?entity ?fact ?type ?source ?quote ?gloss ?status WHERE {
-  { ?fact ?p ?entity } UNION { ?fact a ?any . FILTER (?fact = ?entity) }
-  ?fact mkg:quote ?quote ; prov:wasDerivedFrom ?source ; a ?type .
+  { ?fact ?p ?entity } UNION { ?entity a ?any . BIND (?entity AS ?fact) }
+  ?fact prov:wasDerivedFrom ?source ; a ?type .
+  OPTIONAL { ?fact mkg:quote ?quote }
+  FILTER (BOUND(?quote))  # as OPTIONAL + FILTER: see kg.timeline
   OPTIONAL { ?fact mkg:gloss ?gloss }
-  OPTIONAL { ?fact mkg:claimStatus/skos:notation ?status }
+  OPTIONAL { ?fact mkg:claimStatus ?statusNode . ?statusNode skos:notation ?status }
 } ORDER BY ?source ?fact"""
 
 
@@ -70,10 +72,10 @@ class EntityPage:
 class Pages:
     """The built graph with its networkx view and resolver, opened once for the server."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, resolver: Resolver | None = None) -> None:
         self.graph = graph
         self.net: nx.MultiDiGraph = network(graph)
-        self.resolver = Resolver(graph)
+        self.resolver = resolver or Resolver(graph)
         self._svg: dict[str, str] = {}
 
     def knows(self, iri: str) -> bool:

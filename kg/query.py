@@ -14,7 +14,7 @@ A parameter's TYPE says how its value is read: ``entity`` (any label, alias or i
 ``string``, ``integer``, or ``date``: an EDTF date binds two variables, ``?NAME_earliest``
 and ``?NAME_latest`` (``xsd:date``: its first and last possible day), so a query compares
 interval bounds with both ends of the date. ``queries/README.md`` has the rules for
-writing one (pyoxigraph 0.5: a bare ``BIND (?param AS ?x)`` does not see the value).
+writing one fast on a large store.
 """
 
 from __future__ import annotations

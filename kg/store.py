@@ -49,8 +49,8 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
     Nothing is parsed: triple patterns and ``graph.query`` run in Oxigraph, so a command
     starts as fast on a large graph as on a small one. Two differences from
     :func:`open_graph`: a plain literal comes back typed ``xsd:string``, and language tags
-    are lower-cased; compare ``str(term)``. A variable bound through ``initBindings``
-    must be in the query's projection (pyoxigraph substitutions).
+    are lower-cased; compare ``str(term)``. :func:`kg.sparql.select` binds parameters on it
+    with a ``VALUES`` block (:mod:`kg.binding`).
     """
     return graph_of(open_store(root, on_rebuild=on_rebuild))
 

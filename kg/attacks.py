@@ -26,8 +26,10 @@ _MATCHING = """
 SELECT {asked} ?attack ?earliest ?latest WHERE {{
   {scope}
   OPTIONAL {{ ?attack mkg:date ?d . ?d mkg:earliest ?earliest }}
-  OPTIONAL {{ ?attack mkg:date ?e . ?e mkg:latest ?latest }}
+  {latest}
 }}"""
+_LATEST = """OPTIONAL {{ ?attack mkg:date ?e . ?e mkg:latest ?latest }}"""
+"""Asked only when a window has a start: the rest sorts and filters on the earliest day."""
 
 
 def _scoped(query: str, by: URIRef | None, place: URIRef | None) -> tuple[str, dict[str, URIRef]]:
@@ -94,7 +96,7 @@ def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = 
     (partial dates included); ``place`` follows the location hierarchy, so a country
     includes its cities.
     """
-    query, bindings = _scoped(_MATCHING, by, place)
+    query, bindings = _scoped(_MATCHING.replace("{latest}", _LATEST if first else ""), by, place)
     after, before = (first.isoformat() if first else None), (last.isoformat() if last else None)
     found: dict[str, str] = {}
     for r in select_text(graph, query, **bindings):

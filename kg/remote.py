@@ -4,8 +4,9 @@ The protocol has no binding API, so parameters travel as a ``VALUES`` block
 (:mod:`kg.binding`, the same block the local store gets), placed first in the query's
 ``WHERE`` group rather than after the query as rdflib's ``SPARQLStore`` does: filters,
 ``BIND`` and ``OPTIONAL`` in the group then see the value. Each value is written as an
-RDF term in its N-Triples form, never as raw text, and the query is checked (:func:`kg.sparql_safety.check_query`: no updates, no
-``SERVICE``) before and after the block is added. The predeclared prefixes are sent as
+RDF term in its N-Triples form, never as raw text, and the query is checked
+(:func:`kg.sparql_safety.check_query`: no updates, no ``SERVICE``) before and after the
+block is added. The predeclared prefixes are sent as
 ``PREFIX`` lines, since a remote server knows none of them.
 
 Answers come back as pyoxigraph objects (``QuerySolutions``, ``QueryBoolean`` or a

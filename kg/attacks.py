@@ -28,12 +28,12 @@ SELECT {asked} ?attack ?earliest ?latest WHERE {{
   OPTIONAL {{ ?attack mkg:date ?d . ?d mkg:earliest ?earliest }}
   {latest}
 }}"""
-_LATEST = """OPTIONAL {{ ?attack mkg:date ?e . ?e mkg:latest ?latest }}"""
+_LATEST = "OPTIONAL { ?attack mkg:date ?e . ?e mkg:latest ?latest }"
 """Asked only when a window has a start: the rest sorts and filters on the earliest day."""
 
 
-def _scoped(query: str, by: URIRef | None, place: URIRef | None) -> tuple[str, dict[str, URIRef]]:
-    """The query narrowed to a perpetrator and a place, with the terms to bind."""
+def _scoped(query: str, by: URIRef | None, place: URIRef | None, **parts: str) -> tuple[str, dict[str, URIRef]]:
+    """The query narrowed to a perpetrator and a place (other ``parts`` filled in), with the terms to bind."""
     scope, bindings = [], {}
     if by is None and place is None:
         scope.append(_ALL)
@@ -44,7 +44,7 @@ def _scoped(query: str, by: URIRef | None, place: URIRef | None) -> tuple[str, d
         scope.append(_IN)
         bindings["placeAsked"] = place
     asked = " ".join(f"?{name}" for name in bindings)
-    return query.format(scope="\n  ".join(scope), asked=asked), bindings
+    return query.format(scope="\n  ".join(scope), asked=asked, **parts), bindings
 
 
 def _number(text: str | None) -> int | float | None:
@@ -96,7 +96,7 @@ def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = 
     (partial dates included); ``place`` follows the location hierarchy, so a country
     includes its cities.
     """
-    query, bindings = _scoped(_MATCHING.replace("{latest}", _LATEST if first else ""), by, place)
+    query, bindings = _scoped(_MATCHING, by, place, latest=_LATEST if first else "")
     after, before = (first.isoformat() if first else None), (last.isoformat() if last else None)
     found: dict[str, str] = {}
     for r in select_text(graph, query, **bindings):

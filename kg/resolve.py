@@ -8,8 +8,8 @@ best first; callers must never silently pick one.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kg.arabic import normalize
+from kg.atomic import write_files
 from kg.errors import fail
 from kg.namespaces import ID, MKG
 from kg.sparql import select
@@ -130,12 +131,8 @@ def project_index(root: Path, graph: Graph) -> dict[str, Any]:
         pass
     index = {"digest": digest, **name_index(graph)}
     if digest:
-        try:
-            staging = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-            staging.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-            os.replace(staging, path)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            write_files(path.parent, {path.name: json.dumps(index, ensure_ascii=False).encode("utf-8")})
     return index
 
 

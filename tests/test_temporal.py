@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import networkx as nx
 import pytest
 
-from kg.dates import Interval, parse
+from kg.dates import DateError, Interval, _edtf_bounds, _plain_bounds, parse
 from kg.lineage import lineage, to_dot, to_mermaid
 from kg.relations import Relation
 from kg.temporal import affiliations, connections
@@ -113,3 +115,32 @@ def test_lineage_down_and_diagrams() -> None:
     assert [(link.child, link.parent) for link in down] == [("splinter", "isk")]
     assert '"splinter" -> "isk"' in to_dot(down, {})
     assert '-->|"defection 2015"|' in to_mermaid(down, {})
+
+
+PLAIN_DATES = ["2015", "2015-10", "2016-02", "2015-02", "2016-02-29", "2015-02-29", "2015-13", "2015-00",
+               "2015-10-00", "2015-10-32", "0000", "0001-01-01", "1999-12-31", "9999-12", "2015-04-31"]
+
+
+@pytest.mark.parametrize("text", PLAIN_DATES)
+def test_plain_dates_get_the_days_the_edtf_package_gives(text: str) -> None:
+    try:
+        expected: tuple[dt.date, dt.date] | None = _edtf_bounds(text)
+    except Exception:
+        expected = None
+    try:
+        got = _plain_bounds(text)
+    except ValueError:
+        got = None
+    assert got == expected, text
+    if expected is None:
+        with pytest.raises(DateError):
+            parse(text)
+
+
+def test_a_plain_date_does_not_load_the_edtf_grammar() -> None:
+    code = ("import sys; from kg.dates import parse; parse('2015-10'); parse('2015-10-28'); "
+            "print('edtf' in sys.modules)")
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = "import sys; from kg.dates import parse; parse('2014~'); print('edtf' in sys.modules)"
+    qualified = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert (plain.stdout.strip(), qualified.stdout.strip()) == ("False", "True")

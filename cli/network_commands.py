@@ -9,6 +9,7 @@ import click
 from cli.common import Session, span, window
 from cli.output import emit, format_options, render
 from kg.attacks import short
+from kg.labels import english
 from kg.lineage import lineage, to_dot, to_mermaid
 from kg.relations import network
 from kg.temporal import affiliations, connections
@@ -71,7 +72,7 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
     session = Session(obj)
     who = short(session.entity(org, "Organization"))
     links = lineage(network(session.graph), who, direction)
-    labels = {c.id: c.label_en for c in _labels(session, links)}
+    labels = {n: english(session.graph, n) for link in links for n in (link.child, link.parent)}
     if fmt == "dot":
         emit(to_dot(links, labels), output)
     elif fmt == "mermaid":
@@ -80,11 +81,6 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
         emit(render([link.as_dict() for link in links], fmt,
                     ["direction", "depth", "child", "relation", "parent", "date", "until", "status", "sources"],
                     {"org": who, "direction": direction}, empty=f"no lineage recorded for {who}"), output)
-
-
-def _labels(session: Session, links: list) -> list:  # type: ignore[type-arg]
-    names = sorted({n for link in links for n in (link.child, link.parent)})
-    return [c for n in names for c in session.resolver.resolve(n, active=False).candidates[:1]]
 
 
 @click.command("timeline")

@@ -9,6 +9,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
+from kg.labels import by_language
 from kg.namespaces import ID, MKG
 from kg.sparql import select, select_text
 
@@ -124,12 +125,12 @@ def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
     rows = []
     for attack_id in ids:
         attack = ID[attack_id]
-        labels = _by_language(graph, attack)
+        labels = by_language(graph, attack)
         date = graph.value(attack, MKG.date)
         place = graph.value(attack, MKG.place)
         row = AttackRow(attack_id, labels.get("en", ""), labels.get("ar", ""), _text(graph, date, MKG.edtf),
                         _text(graph, date, MKG.earliest), _text(graph, date, MKG.latest),
-                        _by_language(graph, place).get("en", "") if place is not None else "",
+                        by_language(graph, place).get("en", "") if place is not None else "",
                         _text(graph, graph.value(attack, MKG.outcome), SKOS.notation))
         record = _text(graph, attack, MKG.recordId)
         for fact in sorted(set(graph.subjects(MKG.attack, attack))):
@@ -147,12 +148,6 @@ def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
 def _text(graph: Graph, node: Any, predicate: URIRef) -> str:
     value = graph.value(node, predicate) if node is not None else None
     return "" if value is None else str(value)
-
-
-def _by_language(graph: Graph, node: Any) -> dict[str, str]:
-    """A node's preferred labels by language tag (lower case, as the store gives them)."""
-    return {(getattr(label, "language", None) or "").lower(): str(label)
-            for label in graph.objects(node, SKOS.prefLabel)}
 
 
 def _claim(graph: Graph, fact: Any, record: str) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.attacks import short
+from kg.labels import by_language
 from kg.namespaces import GEO, ID, MKG
 from kg.relations import relations
 from kg.sparql import select
@@ -54,7 +55,7 @@ def stix_id(kind: str, iri: str) -> str:
 
 
 def _labels(graph: Graph, node: Any) -> tuple[str, list[str]]:
-    labels = {getattr(lab, "language", ""): str(lab) for lab in graph.objects(node, SKOS.prefLabel)}
+    labels = by_language(graph, node)
     aliases = sorted({str(a) for a in graph.objects(node, SKOS.altLabel)} | {labels.get("ar", "")} - {""})
     return labels.get("en", short(node)), aliases
 

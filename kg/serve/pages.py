@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.attacks import short
+from kg.labels import english
 from kg.lineage import lineage, to_dot
 from kg.namespaces import ID, MKG, SCHEMA, curie
 from kg.relations import network
@@ -114,17 +115,11 @@ class Pages:
         if not links:
             return "", ""
         names = {n for link in links for n in (link.child, link.parent)}
-        labels = {n: self._label(n) for n in names}
+        labels = {n: english(self.graph, n) for n in names}
         dot = to_dot(links, labels)
         if org not in self._svg:
             self._svg[org] = _svg(dot)
         return dot, self._svg[org]
-
-    def _label(self, entity_id: str) -> str:
-        for label in self.graph.objects(ID[entity_id], SKOS.prefLabel):
-            if getattr(label, "language", None) == "en":
-                return str(label)
-        return entity_id
 
     def _cell(self, term: Any) -> tuple[str, str]:
         if isinstance(term, URIRef):

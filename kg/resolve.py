@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -142,9 +144,11 @@ class Resolver:
     def __init__(self, graph: Graph, index: dict[str, Any] | None = None) -> None:
         self.graph = graph
         found = index if index is not None else name_index(graph)
-        self._types = {URIRef(entity): kind for entity, kind in found["types"].items()}
+        self._types: dict[str, str] = found["types"]
         self._keys: list[str] = [key for key, _, _ in found["names"]]
-        self._owners = [(URIRef(entity), text) for _, entity, text in found["names"]]
+        self._owners: list[tuple[str, str]] = [(entity, text) for _, entity, text in found["names"]]
+        self._padded = "".join(f" {key} \n" for key in self._keys)  # for whole-word search, see _scores
+        self._starts = list(accumulate((len(key) + 3 for key in self._keys[:-1]), initial=0))
 
     @classmethod
     def for_project(cls, root: Path, graph: Graph) -> Resolver:
@@ -159,18 +163,34 @@ class Resolver:
         candidate's active years (one query each: :meth:`one` does without them).
         """
         key = match_key(name)
-        best: dict[URIRef, tuple[float, str]] = {}
+        best: dict[str, tuple[float, str]] = {}
         if not key:
             return Resolution(name)
-        hits = process.extract(key, self._keys, scorer=_score, limit=None, score_cutoff=FUZZY_FLOOR)
-        for _, score, index in hits:
+        for index, score in self._scores(key).items():
             entity, text = self._owners[index]
             if types and self._types[entity] not in types:
                 continue
             if score > best.get(entity, (-1.0, ""))[0]:
-                best[entity] = (float(score), text)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], str(item[0])))[:limit]
-        return Resolution(name, [self._candidate(e, s, t, active) for e, (s, t) in ranked])
+                best[entity] = (score, text)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        return Resolution(name, [self._candidate(URIRef(e), s, t, active) for e, (s, t) in ranked])
+
+    def _scores(self, key: str) -> dict[int, float]:
+        """The :func:`_score` of each name that reaches :data:`FUZZY_FLOOR`, by its position.
+
+        Only the names that can reach it are scored in Python: those rapidfuzz's own ratio
+        puts at or above the floor (native code, over every name), and those holding the
+        key as whole words (a search of all names at once). Scoring all 16,000 names of a
+        200,000-incident store in Python took 0.1 s a name asked.
+        """
+        found = {index for _, _, index in process.extract(key, self._keys, scorer=fuzz.ratio, limit=None,
+                                                          score_cutoff=FUZZY_FLOOR)}
+        needle, position = f" {key} ", self._padded.find(f" {key} ")
+        while position >= 0:
+            found.add(bisect_right(self._starts, position) - 1)
+            position = self._padded.find(needle, position + 1)
+        scores = {index: _score(key, self._keys[index]) for index in found}
+        return {index: score for index, score in scores.items() if score >= FUZZY_FLOOR}
 
     def one(self, name: str, *, types: tuple[str, ...] = ()) -> URIRef:
         """The single entity a name refers to; raise a one-line error when none or several."""
@@ -193,7 +213,7 @@ class Resolver:
         labels = {getattr(lab, "language", None): str(lab) for lab in g.objects(entity, SKOS.prefLabel)}
         notes = {getattr(n, "language", None): str(n) for n in g.objects(entity, SKOS.scopeNote)}
         return Candidate(
-            id=str(entity).removeprefix(str(ID)), iri=str(entity), type=self._types[entity],
+            id=str(entity).removeprefix(str(ID)), iri=str(entity), type=self._types[str(entity)],
             label_en=labels.get("en", ""), label_ar=labels.get("ar", ""),
             note=notes.get("en", ""), score=round(score, 1), matched=matched,
             active=active_years(g, entity) if active else "",

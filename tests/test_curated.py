@@ -20,7 +20,7 @@ from kg.dates import parse
 from kg.lineage import lineage
 from kg.namespaces import ID, MKG, sparql_prologue
 from kg.relations import network
-from kg.resolve import Resolver
+from kg.resolve import FUZZY_FLOOR, Resolver, _score, match_key
 from kg.temporal import affiliations
 from kg.validate import validate
 from tests.conftest import REPO
@@ -191,3 +191,15 @@ def test_committed_exports_conform_under_pyshacl_alone(name: str, fmt: str) -> N
 ])
 def test_fuzzy_and_normalised_names(graph: Graph, name: str, expected: str) -> None:
     assert Resolver(graph).one(name) == ID[expected]
+
+
+def test_the_resolver_scores_every_name_it_would_score_one_by_one(graph: Graph) -> None:
+    resolver = Resolver(graph)
+    keys = resolver._keys
+    asked = {match_key(q) for q in ("khorasan", "Khurasan", "Islamic State", "taliban", "al qaeda", "ISIS-K",
+                                    "الدولة الإسلامية", "state", "jabhat", "x")}
+    asked |= {key[: max(4, len(key) // 2)] for key in keys[::7]} | set(keys[::11])
+    for key in sorted(asked):
+        one_by_one = {i: _score(key, name) for i, name in enumerate(keys)}
+        expected = {i: score for i, score in one_by_one.items() if score >= FUZZY_FLOOR}
+        assert resolver._scores(key) == expected, key

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from oxrdflib import OxigraphStore
 from rdflib import Graph
 from rdflib.query import ResultRow
 
 from kg.binding import with_values
 from kg.namespaces import sparql_prologue
+from kg.store_view import StoreView
 
 
 def select(graph: Graph, query: str, **bindings: Any) -> list[Any]:
@@ -29,7 +29,7 @@ def select(graph: Graph, query: str, **bindings: Any) -> list[Any]:
     >>> [str(r.o) for r in select(g, "SELECT ?o FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s <urn:p> ?o }")]
     ['urn:b']
     """
-    if isinstance(graph.store, OxigraphStore):  # Oxigraph runs it, and loads no FROM graph
+    if isinstance(graph.store, StoreView):  # Oxigraph runs it, and loads no FROM graph
         query, bindings = (with_values(query, bindings) if bindings else query), {}
     else:
         # rdflib would fetch a FROM <url> over the network; this setting is global, so it is
@@ -54,10 +54,10 @@ def select_text(graph: Graph, query: str, **bindings: Any) -> list[dict[str, str
     >>> select_text(g, "SELECT ?s ?o ?none WHERE { ?s <urn:p> ?o }")
     [{'s': 'urn:a', 'o': '3', 'none': None}]
     """
-    if not isinstance(graph.store, OxigraphStore):
+    if not isinstance(graph.store, StoreView):
         rows = select(graph, query, **bindings)
         return [{name: None if row[name] is None else str(row[name]) for name in row.labels} for row in rows]
-    store = graph.store._inner  # the pyoxigraph.Store that kg.store.graph_of wrapped
+    store = graph.store.oxigraph
     text = with_values(query, bindings) if bindings else query
     solutions = store.query(sparql_prologue() + text)
     names = [variable.value for variable in solutions.variables]

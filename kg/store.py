@@ -19,6 +19,7 @@ from rdflib import Graph
 from kg.atomic import locked
 from kg.errors import fail
 from kg.namespaces import bind_prefixes
+from kg.store_view import view
 
 BUILT = Path("exports") / "graph.nt"
 STORE = Path(".kg") / "store"
@@ -44,7 +45,7 @@ def open_graph(root: Path) -> Graph:
 
 
 def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None) -> Graph:
-    """The built graph as an rdflib ``Graph`` over the read-only Oxigraph store (oxrdflib).
+    """The built graph as an rdflib ``Graph`` over the read-only Oxigraph store (:mod:`kg.store_view`).
 
     Nothing is parsed: triple patterns and ``graph.query`` run in Oxigraph, so a command
     starts as fast on a large graph as on a small one. Two differences from
@@ -56,12 +57,8 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
 
 
 def graph_of(store: pyoxigraph.Store) -> Graph:
-    """An open store's default graph as an rdflib ``Graph`` (oxrdflib); see :func:`stored_graph`."""
-    from oxrdflib import OxigraphStore
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-    graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
-    return bind_prefixes(graph)
+    """An open store's default graph as a read-only rdflib ``Graph`` (:mod:`kg.store_view`)."""
+    return bind_prefixes(view(store))
 
 
 IMPORTS = Path("imports")

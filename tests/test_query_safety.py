@@ -8,6 +8,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -15,12 +17,14 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import SKOS
 
 from kg.atomic import locked
 from kg.namespaces import ID
 from kg.query import library
 from kg.resolve import INDEX
-from kg.store import LOCK, STAMP, STORE, open_store
+from kg.store import LOCK, STAMP, STORE, graph_of, open_store
+from tests.conftest import REPO
 from tests.test_query_kitchen import build, built_kitchen, kg
 
 
@@ -72,6 +76,29 @@ def test_syntax_errors_give_line_and_column(project: Path, text: str, where: str
 def test_the_store_is_opened_read_only(project: Path) -> None:
     with pytest.raises(RuntimeError, match="read-write"):
         open_store(project).update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def test_the_rdflib_view_of_the_store_reads_and_refuses_writes(project: Path) -> None:
+    graph = graph_of(open_store(project))
+    expected = Graph().parse(project / "exports" / "graph.nt", format="nt")
+    isis = sorted(expected.subjects(SKOS.prefLabel))[0]
+    labels = sorted(str(o) for o in expected.objects(isis, SKOS.prefLabel))
+    assert labels and sorted(str(o) for o in graph.objects(isis, SKOS.prefLabel)) == labels
+    assert len(graph) == len(expected) and len(list(graph.triples((None, None, None)))) == len(expected)
+    rows = graph.query("SELECT ?label ?e WHERE { ?e skos:prefLabel ?label }", initBindings={"e": isis})
+    assert sorted(str(r[0]) for r in rows) == labels
+    assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
+    with pytest.raises(PermissionError, match="read-only"):
+        graph.add((isis, SKOS.prefLabel, Literal("x")))
+
+
+def test_a_query_command_loads_no_sparql_parser(project: Path) -> None:
+    code = ("import sys; from cli.main import main\n"
+            f"sys.argv = ['kg', '-C', {str(project)!r}, 'affiliations', 'isis-k', '-f', 'csv']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('rdflib.plugins.sparql', 'pyparsing', 'edtf'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 # --- output ------------------------------------------------------------------------------

@@ -194,10 +194,10 @@ class Resolver:
 
     def one(self, name: str, *, types: tuple[str, ...] = ()) -> URIRef:
         """The single entity a name refers to; raise a one-line error when none or several."""
+        iri = str(ID) + name.strip()
+        if self._types.get(iri) in (types or ENTITY_CLASSES.values()):
+            return URIRef(iri)  # an id names one entity, even when an imported label reads the same
         result = self.resolve(name, types=types, active=False)
-        exact_id = [c for c in result.candidates if c.id == name.strip()]
-        if exact_id:  # an id names one entity, even when an imported label reads the same
-            return URIRef(exact_id[0].iri)
         if result.best is None:
             raise fail(name, "no entity matches this name",
                        hint="try kg resolve with a shorter name or another spelling", exit_code=2)

@@ -276,7 +276,7 @@ def run(args: argparse.Namespace) -> None:
         imported = in_process("import", project, csv_path)
         stored = in_process("store", project, 1 if args.quick else 2)
         library = in_process("library", project, args.repeat)
-        commands = command_latency(project, max(args.repeat, 3))
+        commands = command_latency(project, max(args.repeat, 5))
         shacl = in_process("shacl", project, args.sample)
         baseline = in_process("baseline", project, args.repeat, args.cap, library["parameters"])
     finally:

@@ -1,10 +1,12 @@
-"""Shared fixtures: the kitchen-sink project and its compiled graph."""
+"""Shared fixtures: the kitchen-sink project and its compiled graph, and the synthetic GTD file writer."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import socket
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from rdflib import Graph
@@ -23,6 +25,16 @@ def kitchen(tmp_path: Path) -> Path:
     target = tmp_path / "kitchen"
     shutil.copytree(KITCHEN, target, ignore=shutil.ignore_patterns("exports"))
     return target
+
+
+@pytest.fixture(scope="session")
+def synth() -> ModuleType:
+    """``bench/gtd_synth.py``: synthetic GTD-format files (``synth.write(rows, seed)``)."""
+    spec = importlib.util.spec_from_file_location("gtd_synth", REPO / "bench" / "gtd_synth.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -13,8 +17,11 @@ from rdflib.namespace import RDF
 
 from cli.main import cli
 from kg.errors import KgError
+from kg.gtd import chunks
 from kg.gtd.check import blocks, validate_import
 from kg.gtd.columns import COLUMNS
+from kg.gtd.importer import Imported, import_gtd
+from kg.gtd.link import curated_resolver
 from kg.namespaces import SH
 from kg.validate import shapes_graph, validate
 from tests.conftest import DATA, REPO
@@ -351,3 +358,74 @@ def test_an_edited_import_is_validated_whole(project: Path) -> None:
     bad = body + f"<{ID}gtd-201409220001> <{MKG}date> <{ID}gtd-date-2015> .\n".encode()
     assert _first_violations(project, bad, laid_out=True, block_bytes=2000, workers=1) == ""
     assert "needs exactly one date" in _first_violations(project, bad, block_bytes=2000, workers=1)
+
+
+# A large file is mapped to triples in worker processes (kg.gtd.chunks): not a byte of what is written may change.
+def _import(root: Path, path: Path, **how: Any) -> tuple[Imported, dict[str, bytes]]:
+    result = import_gtd(root, path, resolver=curated_resolver(root), **how)
+    return result, {p.name: p.read_bytes() for p in (root / "imports").iterdir()}
+
+
+def _spawns(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The worker count of each pool the import starts."""
+    started: list[int] = []
+    in_workers = chunks._in_workers
+
+    def spy(*args: Any) -> Any:
+        started.append(args[-1])
+        return in_workers(*args)
+    monkeypatch.setattr(chunks, "_in_workers", spy)
+    return started
+
+
+def test_worker_processes_write_the_same_bytes(project: Path, tmp_path: Path, synth: ModuleType,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "synth.csv"
+    path.write_bytes(synth.write(3000, 7))
+    other = shutil.copytree(project, tmp_path / "other")
+    started = _spawns(monkeypatch)
+    alone, expected = _import(project, path)
+    assert started == []  # a small file is mapped in process
+    progress: list[int] = []
+    result, written = _import(other, path, workers=2, threshold=0, chunk_rows=400, progress=progress.append)
+    assert started == [2] and progress == [*range(400, 3000, 400), 3000]
+    assert written == expected  # the .nt, .csv and .yaml
+    assert (result.rows, result.imported, result.skipped, result.triples) == (
+        alone.rows, alone.imported, alone.skipped, alone.triples)
+    assert alone.imported == 3000 and b"#match-taliban>" in expected[f"{alone.id}.nt"]
+
+
+def test_worker_processes_report_bad_rows_at_their_lines(project: Path, tmp_path: Path, synth: ModuleType) -> None:
+    rows = list(csv.DictReader(io.StringIO(synth.write(600, 5).decode("utf-8"))))
+    rows[250].update(imonth="2", iday="30")  # line 252
+    rows[420].update(gname="Taliban", gname2="Al-Qaida", gname3="Khorasan Chapter of the Islamic State", claim3="1")
+    rows[500]["eventid"] = rows[10]["eventid"]  # line 502, four chunks after the first
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    lines = out.getvalue().split("\n")
+    lines[331] += ",1"  # line 332: one field too many
+    path = tmp_path / "messy.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    other = shutil.copytree(project, tmp_path / "other")
+    alone, expected = _import(project, path, workers=1)
+    result, written = _import(other, path, workers=2, threshold=0, chunk_rows=100)
+    assert written == expected and result.skipped == alone.skipped
+    assert [(p.line, p.message.split(" ")[0]) for p in result.skipped] == [(252, "iday"), (332, "135"),
+                                                                           (502, "duplicate")]
+    assert (result.rows, result.imported) == (600, 597)
+    attack = f"<{ID}gtd-{rows[420]['eventid']}#perpetrator-".encode()
+    assert all(attack + f"{n}> <{MKG}claimStatus>".encode() in written[f"{result.id}.nt"] for n in (1, 2, 3))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_row_that_cannot_be_mapped_fails_at_its_line(project: Path, tmp_path: Path, workers: int) -> None:
+    path = tmp_path / "escaped.csv"  # read as unicode_escape, the summary holds a lone surrogate: no RDF literal
+    path.write_text("eventid,iyear,imonth,iday,country_txt,gname,summary\n201901010001,2019,1,1,Iran,Taliban,fine\n"
+                    "201901010002,2019,1,2,Iran,Taliban,a lone \\ud800 surrogate\n", encoding="ascii")
+    with pytest.raises(KgError) as raised:
+        import_gtd(project, path, encoding="unicode_escape", workers=workers, threshold=0, chunk_rows=1)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:3: the row could not be mapped to triples: ") and "ud800" in message
+    assert not (project / "imports").exists()

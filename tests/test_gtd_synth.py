@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import random
 import shutil
@@ -12,21 +11,11 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
 from kg.gtd.columns import COLUMNS
 from tests.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def synth() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gtd_synth", REPO / "bench" / "gtd_synth.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:

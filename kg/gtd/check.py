@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -36,6 +35,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.errors import KgError, Problem
+from kg.gtd.chunks import worker_count
 from kg.namespaces import MKG, SH
 from kg.store import BUILT, IMPORTS
 from kg.validate import Report, shapes_graph, validate
@@ -86,7 +86,7 @@ def validate_import(root: Path, body: bytes, where: str, *, curated_nt: bytes | 
     end, spans = blocks(body, block_bytes) if laid_out else (len(body), [])
     head, view = types + body[:end], memoryview(body)
     parts = (bytes(view[a:b]) for a, b in spans or [(end, end)])
-    workers = min(workers or min(os.cpu_count() or 1, 4), len(spans))
+    workers = min(worker_count(workers), len(spans))
     if workers > 1:
         failed = _in_processes(head, parts, workers)
     else:

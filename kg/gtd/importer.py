@@ -22,19 +22,20 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
-import pyoxigraph
 import yaml
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.atomic import write_files
 from kg.errors import KgError, Problem, fail
 from kg.gtd.check import known_valid, remember_valid, validate_import, validity_key
+from kg.gtd.chunks import CHUNK_ROWS, Chunk, ChunkFailed, compile_chunks, ntriples, worker_count
 from kg.gtd.columns import COLUMNS, REQUIRED
 from kg.gtd.link import Linker
-from kg.gtd.rows import RowError, incident
-from kg.gtd.triples import RDF_TYPE, Mapper
+from kg.gtd.rows import Incident, RowError, incident
+from kg.gtd.triples import RDF_TYPE
 from kg.namespaces import ID, MKG
 from kg.resolve import Resolver
 from kg.store import IMPORTS
@@ -60,8 +61,15 @@ class Imported:
 
 def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: bool = False,
                encoding: str = "utf-8", resolver: Resolver | None = None,
-               progress: Callable[[int], None] | None = None) -> Imported:
-    """Import one GTD CSV into ``root/imports``; raise :class:`KgError` when nothing can be imported."""
+               progress: Callable[[int], None] | None = None, workers: int | None = None,
+               threshold: int = 20_000, chunk_rows: int = CHUNK_ROWS) -> Imported:
+    """Import one GTD CSV into ``root/imports``; raise :class:`KgError` when nothing can be imported.
+
+    A file of more than ``threshold`` lines is mapped to triples in chunks of ``chunk_rows``
+    rows by ``workers`` processes (default: one per CPU, at most 4), which also validate
+    it; the bytes written are the same (see :mod:`kg.gtd.chunks`). A smaller file is
+    mapped in this process: starting workers would cost more than they save.
+    """
     started = time.perf_counter()
     data = _read(path)
     sha = hashlib.sha256(data).hexdigest()
@@ -73,15 +81,15 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
     _refuse_duplicate(root, path, dataset_id, sha)
     text = _decode(path, data, encoding)
     result = Imported(dataset_id)
-    mapper = Mapper(dataset_id, Linker(resolver))
     earlier = imported_events(root)
-    rows = io.BytesIO()
     overlap: list[tuple[int, str]] = []
-    for batch in _batches(_rows(path, text, result, strict, mapper, earlier, overlap), 40_000):
-        pyoxigraph.serialize(batch, rows, pyoxigraph.RdfFormat.N_TRIPLES)
-        result.triples += len(batch)
-        if progress:
-            progress(result.rows)
+    chunks = _chunks(_incidents(path, text, result, strict, earlier, overlap), result, chunk_rows)
+    processes = worker_count(workers) if text.count("\n") > threshold else 1
+    try:
+        compiled = compile_chunks(chunks, dataset_id, Linker(resolver), workers=processes, progress=progress)
+    except ChunkFailed as exc:
+        line, message, hint = exc.args
+        raise fail(str(path), message, line=line, hint=hint) from None
     if overlap:
         line, eventid = overlap[0]
         raise fail(str(path), f"eventid {eventid} is already imported from {earlier[eventid]} "
@@ -92,16 +100,14 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
         raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
                                                       "see the reasons above")], exit_code=1)
     # the head (the dataset and the nodes rows share), then the rows: see kg.gtd.check
-    shared = [*_dataset_triples(dataset_id, path.name, sha), *mapper.shared]
-    result.triples += len(shared)
-    head = io.BytesIO()
-    pyoxigraph.serialize(shared, head, pyoxigraph.RdfFormat.N_TRIPLES)
-    body = head.getvalue() + rows.getbuffer()
-    del rows
+    head = ntriples(_dataset_triples(dataset_id, path.name, sha)) + b"".join(compiled.shared.values())
+    result.triples = compiled.triples + head.count(b"\n")
+    body = b"".join([head, *compiled.rows])
+    del compiled
     result.seconds["compile"] = time.perf_counter() - started
     built = root / "exports" / "graph.nt"
     curated_nt = built.read_bytes() if built.is_file() else None
-    validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True)
+    validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True, workers=workers)
     result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
     record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
               "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
@@ -172,9 +178,9 @@ def _header(path: Path, fields: list[str] | None) -> list[str]:
     return fields
 
 
-def _rows(path: Path, text: str, result: Imported, strict: bool, mapper: Mapper, earlier: dict[str, str],
-          overlap: list[tuple[int, str]]) -> Iterator[list[Triple]]:
-    """Each good row's triples; bad rows are skipped into ``result`` (or raised, ``strict``)."""
+def _incidents(path: Path, text: str, result: Imported, strict: bool, earlier: dict[str, str],
+               overlap: list[tuple[int, str]]) -> Iterator[tuple[int, Incident]]:
+    """Each good row's line and incident; bad rows are skipped into ``result`` (or raised, ``strict``)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     fields = _header(path, next(reader, None))
     seen: set[str] = set()
@@ -209,19 +215,13 @@ def _rows(path: Path, text: str, result: Imported, strict: bool, mapper: Mapper,
             overlap.append((line, eventid))
             continue
         result.imported += 1
-        yield list(mapper.triples(found))
+        yield line, found
 
 
-def _batches(rows: Iterator[list[Triple]], size: int) -> Iterator[list[Triple]]:
-    """Rows' triples in batches of about ``size`` triples (one serialisation call each)."""
-    batch: list[Triple] = []
-    for triples in rows:
-        batch += triples
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _chunks(incidents: Iterator[tuple[int, Incident]], result: Imported, size: int) -> Iterator[Chunk]:
+    """Incidents in chunks of ``size``, each with the count of rows read when it was cut."""
+    while part := list(islice(incidents, size)):
+        yield Chunk(part, result.rows)
 
 
 def _dataset_triples(dataset_id: str, name: str, sha: str) -> list[Triple]:

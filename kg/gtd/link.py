@@ -18,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,13 +62,38 @@ def curated_resolver(root: Path) -> Resolver | None:
     return Resolver(open_graph(root)) if (root / BUILT).is_file() else None
 
 
+@dataclass
+class Answers:
+    """What a :class:`Linker` found for some names: plain data, so that a worker process can link them.
+
+    The resolver stays in the process that made it (it is large, and slow to copy).
+    """
+
+    matches: dict[str, tuple[Match, ...]] = field(default_factory=dict)  # group name: its candidates
+    places: dict[str, str | None] = field(default_factory=dict)  # country name: the curated place, if sure
+
+
 class Linker:
     """Resolves each distinct imported name once."""
 
     def __init__(self, resolver: Resolver | None) -> None:
         self.resolver = resolver
-        self.matches = lru_cache(maxsize=None)(self._matches)
-        self.place = lru_cache(maxsize=None)(self._place)
+        self.matches: Callable[[str], tuple[Match, ...]] = lru_cache(maxsize=None)(self._matches)
+        self.place: Callable[[str], str | None] = lru_cache(maxsize=None)(self._place)
+
+    @classmethod
+    def answering(cls, answers: Answers) -> Linker:
+        """A linker that knows only ``answers`` (a name not in them is a ``KeyError``, never an unlinked group).
+
+        ``answers`` stays live: names added to it later are known too.
+        """
+        linker = cls(None)
+        linker.matches, linker.place = answers.matches.__getitem__, answers.places.__getitem__
+        return linker
+
+    def answers(self, groups: Iterable[str], countries: Iterable[str]) -> Answers:
+        """The answers for these group and country names (resolving those not met yet)."""
+        return Answers({name: self.matches(name) for name in groups}, {name: self.place(name) for name in countries})
 
     def _matches(self, name: str, kind: str = "Organization") -> tuple[Match, ...]:
         if self.resolver is None:

@@ -67,13 +67,19 @@ class Mapper:
     Nodes rows share (groups and their matches, places, dates) are made once, into
     :attr:`shared`: the import writes them before the rows, which lets a large import be
     validated row block by row block (see :mod:`kg.gtd.importer`).
+
+    :attr:`shared` is keyed by what names the node (``("date", edtf)``, ``("group", name)``,
+    a place's ``("country" | "province" | "city", ...)``), and a node's triples depend on
+    its key alone (and on the linker's answers for it): so parts of a file can be mapped
+    in separate processes and each node still written once, where one mapper would
+    have made it (see :mod:`kg.gtd.chunks`).
     """
 
     def __init__(self, dataset_id: str, linker: Linker) -> None:
         self.dataset = _n(str(ID), dataset_id)
         self.linker = linker
         self.seen: set[str] = set()
-        self.shared: list[Triple] = []
+        self.shared: dict[tuple[str, ...], list[Triple]] = {}  # the triples of each node met, first met first
         self.groups: dict[str, NamedNode] = {}
         self.places: dict[tuple[str, ...], NamedNode] = {}
 
@@ -128,11 +134,12 @@ class Mapper:
             return
         self.seen.add(node_id)
         predicate, xsd = PRECISION_TIME[span.precision]
-        self.shared += [Triple(node, RDF_TYPE, _m("DateSpan")), Triple(node, _m("edtf"), Literal(span.edtf)),
-                        Triple(node, _m("earliest"), _typed(span.earliest.isoformat(), "date")),
-                        Triple(node, _m("latest"), _typed(span.latest.isoformat(), "date")),
-                        Triple(node, _m("precision"), _c(str(VOCAB), f"precision-{span.precision}")),
-                        Triple(node, _c(TIME, predicate), _typed(span.edtf, xsd))]
+        self.shared["date", span.edtf] = [
+            Triple(node, RDF_TYPE, _m("DateSpan")), Triple(node, _m("edtf"), Literal(span.edtf)),
+            Triple(node, _m("earliest"), _typed(span.earliest.isoformat(), "date")),
+            Triple(node, _m("latest"), _typed(span.latest.isoformat(), "date")),
+            Triple(node, _m("precision"), _c(str(VOCAB), f"precision-{span.precision}")),
+            Triple(node, _c(TIME, predicate), _typed(span.edtf, xsd))]
 
     def _place(self, attack: NamedNode, incident: Incident) -> Iterator[Triple]:
         place = self._location(("country", incident.country), None, "loc-country")
@@ -157,11 +164,12 @@ class Mapper:
             node = self.places[key] = _n(str(ID), curated)
             return node
         node = self.places[key] = _n(str(ID), slug_id("gtd-place", " / ".join(key[1:])))
-        self.shared += [Triple(node, RDF_TYPE, _m("Location")), Triple(node, _c(SKOS, "prefLabel"), _en(key[-1])),
-                        Triple(node, _m("locationKind"), _c(str(VOCAB), kind)),
-                        Triple(node, _c(PROV, "wasDerivedFrom"), self.dataset)]
+        triples = self.shared[key] = [
+            Triple(node, RDF_TYPE, _m("Location")), Triple(node, _c(SKOS, "prefLabel"), _en(key[-1])),
+            Triple(node, _m("locationKind"), _c(str(VOCAB), kind)),
+            Triple(node, _c(PROV, "wasDerivedFrom"), self.dataset)]
         if within is not None:
-            self.shared.append(Triple(node, _c(str(GEO), "sfWithin"), within))
+            triples.append(Triple(node, _c(str(GEO), "sfWithin"), within))
         return node
 
     def _group(self, name: str) -> NamedNode:
@@ -169,7 +177,7 @@ class Mapper:
         node = self.groups.get(name)
         if node is None:
             node = self.groups[name] = _n(str(ID), slug_id("gtd-group", name))
-            self.shared += self._group_triples(node, name)
+            self.shared["group", name] = list(self._group_triples(node, name))
         return node
 
     def _group_triples(self, node: NamedNode, name: str) -> Iterator[Triple]:

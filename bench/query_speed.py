@@ -28,10 +28,10 @@ import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 
 from kg import dates
-from kg.binding import with_values
 from kg.namespaces import PREFIXES, sparql_prologue
-from kg.query import library, run, term
-from kg.store import open_graph, open_store
+from kg.store.binding import with_values
+from kg.store.query import library, run, term
+from kg.store.store import open_graph, open_store
 
 PREFIX_MAP = {p: str(ns) for p, ns in PREFIXES.items()}
 DEFAULTS = {"org": "<https://w3id.org/mkg/id/isis-k>", "agent": "<https://w3id.org/mkg/id/isis-k>",

@@ -55,9 +55,9 @@ def peak_mb() -> float:
 # ---------------------------------------------------------------- phases (each in its own process)
 
 def phase_import(project: Path, csv_path: Path) -> dict[str, Any]:
+    from kg.analysis.resolve import Resolver
     from kg.gtd.importer import import_gtd
-    from kg.resolve import Resolver
-    from kg.store import stored_graph
+    from kg.store.store import stored_graph
 
     start = time.perf_counter()
     result = import_gtd(project, csv_path, resolver=Resolver(stored_graph(project)))
@@ -74,8 +74,8 @@ def phase_store(project: Path, rounds: int) -> dict[str, Any]:
     """
     import pyoxigraph
 
-    from kg.resolve import INDEX, project_index
-    from kg.store import build_store, loaded_files, stored_graph
+    from kg.analysis.resolve import INDEX, project_index
+    from kg.store.store import build_store, loaded_files, stored_graph
 
     ours, raw, triples = [], [], 0
     for _ in range(rounds):
@@ -101,8 +101,8 @@ def phase_store(project: Path, rounds: int) -> dict[str, Any]:
 def phase_library(project: Path, repeat: int) -> dict[str, Any]:
     from query_speed import bindings, median_seconds, parameter_values, solutions
 
-    from kg.query import library
-    from kg.store import open_store
+    from kg.store.query import library
+    from kg.store.store import open_store
 
     store = open_store(project)
     values = parameter_values(store)
@@ -119,8 +119,8 @@ def phase_baseline(project: Path, repeat: int, cap: float, values: dict[str, str
     from query_speed import bindings, rdflib_rows
     from rdflib import Graph
 
-    from kg.query import library
-    from kg.store import loaded_files
+    from kg.store.query import library
+    from kg.store.store import loaded_files
 
     start = time.perf_counter()
     graph = Graph()
@@ -158,8 +158,8 @@ def phase_shacl(project: Path, sample: int) -> dict[str, Any]:
     import pyshacl_turbo
     from rdflib import Graph
 
-    from kg.store import IMPORTS
-    from kg.validate import shapes_graph
+    from kg.graph.validate import shapes_graph
+    from kg.store.store import IMPORTS
 
     nt = next((project / IMPORTS).glob("*.nt"))
     lines = nt.read_bytes().splitlines(keepends=True)

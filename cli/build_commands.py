@@ -45,7 +45,7 @@ def build_command(obj: dict[str, object], check: bool) -> None:
               show_default=True)
 def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
     """Validate RDF files or folders (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) against shapes/."""
-    from kg.rdfinput import validate_paths
+    from kg.graph.rdfinput import validate_paths
 
     report = validate_paths(list(paths))
     if fmt == "json":
@@ -64,8 +64,8 @@ def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
 @click.pass_obj
 def coverage_command(obj: dict[str, object]) -> None:
     """Curated records by type for each source, as a Markdown table (embedded in docs/coverage.md)."""
-    from kg.corpus import load
-    from kg.coverage import markdown
+    from kg.curate.corpus import load
+    from kg.curate.coverage import markdown
 
     click.echo(markdown(load(Path(str(obj["root"])))))
 

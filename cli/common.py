@@ -9,9 +9,9 @@ import click
 from rdflib import Graph, URIRef
 
 from kg import dates
+from kg.analysis.resolve import Resolver
 from kg.errors import fail
-from kg.resolve import Resolver
-from kg.store import stored_graph
+from kg.store.store import stored_graph
 
 
 class Session:

@@ -10,17 +10,17 @@ import click
 
 from cli.output import emit, render
 from kg.atomic import write_files
-from kg.corpus import load
+from kg.curate.corpus import load
+from kg.curate.drafts import review_drafts
+from kg.curate.sources import add_source
 from kg.errors import fail
 from kg.extract.draft import build_draft, draft_path
 from kg.extract.draft import render as render_draft
 from kg.extract.index import AliasIndex
 from kg.extract.pipeline import extract_source
-from kg.extract.review import review_drafts
 from kg.extract.rules import load_rules
 from kg.extract.score import TARGETS, meets_targets, score, totals
-from kg.sources import add_source
-from kg.store import open_graph
+from kg.store.store import open_graph
 
 
 def _root(obj: dict[str, object]) -> Path:

@@ -8,8 +8,8 @@ import click
 
 from kg.atomic import write_files
 from kg.errors import fail
-from kg.exports import by_name, default_exports
-from kg.store import open_graph
+from kg.export.exports import by_name, default_exports
+from kg.store.store import open_graph
 
 FORMATS = [e.name for e in default_exports().exporters]
 

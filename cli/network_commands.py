@@ -8,12 +8,12 @@ import click
 
 from cli.common import Session, span, window
 from cli.output import emit, format_options, render
-from kg.attacks import short
-from kg.labels import english
-from kg.lineage import lineage, to_dot, to_mermaid
-from kg.relations import network
-from kg.temporal import affiliations, connections
-from kg.timeline import timeline
+from kg.analysis.attacks import short
+from kg.analysis.lineage import lineage, to_dot, to_mermaid
+from kg.analysis.relations import network
+from kg.analysis.temporal import affiliations, connections
+from kg.analysis.timeline import timeline
+from kg.graph.labels import english
 
 
 @click.command("affiliations")

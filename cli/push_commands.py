@@ -9,7 +9,7 @@ import click
 from requests.auth import HTTPDigestAuth
 
 from kg.errors import fail
-from kg.push import DEFAULT_CHUNK, DEFAULT_GRAPH, push
+from kg.store.push import DEFAULT_CHUNK, DEFAULT_GRAPH, push
 
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
 

@@ -9,8 +9,8 @@ import click
 
 from cli.common import Session, window
 from cli.output import emit, format_options, render
-from kg.attacks import agents_matching, claim_kind, claim_text, details, matching, toll_text
-from kg.conflicts import conflicts
+from kg.analysis.attacks import agents_matching, claim_kind, claim_text, details, matching, toll_text
+from kg.analysis.conflicts import conflicts
 
 
 @click.command("resolve")

@@ -11,14 +11,14 @@ from rdflib import Graph
 
 from cli.deadline import deadline
 from cli.output import emit, format_options, render
+from kg.analysis.resolve import Resolver
 from kg.errors import fail
-from kg.jsonld import compact, dump_json
+from kg.export.jsonld import compact, dump_json
 from kg.namespaces import PREFIXES, curie
-from kg.push import DEFAULT_GRAPH
-from kg.query import library, library_bindings, read_query_file, run, term
-from kg.remote import remote_names_graph, remote_query
-from kg.resolve import Resolver
-from kg.store import graph_of, open_store
+from kg.store.push import DEFAULT_GRAPH
+from kg.store.query import library, library_bindings, read_query_file, run, term
+from kg.store.remote import remote_names_graph, remote_query
+from kg.store.store import graph_of, open_store
 
 RESULT_FORMATS = {"json": pyoxigraph.QueryResultsFormat.JSON, "csv": pyoxigraph.QueryResultsFormat.CSV,
                   "tsv": pyoxigraph.QueryResultsFormat.TSV, "xml": pyoxigraph.QueryResultsFormat.XML}

@@ -11,16 +11,16 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg import corpus as corpus_mod
+from kg.analysis.resolve import project_index
 from kg.atomic import Busy, locked, write_files
-from kg.compile import Compiled, compile_corpus
-from kg.corpus import Corpus, SourceDoc
+from kg.curate import corpus as corpus_mod
+from kg.curate.corpus import Corpus, SourceDoc
 from kg.errors import KgError, Problem, fail
-from kg.exports import ExportSet, default_exports
+from kg.export.exports import ExportSet, default_exports
+from kg.graph.compile import Compiled, compile_corpus
+from kg.graph.validate import Report, Violation, validate
 from kg.namespaces import ID
-from kg.resolve import project_index
-from kg.store import IMPORTS, build_store, store_is_fresh, stored_graph
-from kg.validate import Report, Violation, validate
+from kg.store.store import IMPORTS, build_store, store_is_fresh, stored_graph
 
 EXPORTS = "exports"
 STATE = ".kg"

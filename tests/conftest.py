@@ -11,8 +11,8 @@ from types import ModuleType
 import pytest
 from rdflib import Graph
 
-from kg import corpus
-from kg.compile import compile_corpus
+from kg.curate import corpus
+from kg.graph.compile import compile_corpus
 
 DATA = Path(__file__).parent / "data"
 KITCHEN = DATA / "kitchen"

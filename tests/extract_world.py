@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from kg import corpus
-from kg.compile import compile_corpus
+from kg.curate import corpus
 from kg.dates import parse
 from kg.extract.index import AliasIndex
 from kg.extract.pipeline import Extraction, extract_text
 from kg.extract.rules import Rules, load_rules
+from kg.graph.compile import compile_corpus
 
 WORLD = Path(__file__).parent / "data" / "extract"
 

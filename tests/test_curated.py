@@ -13,16 +13,16 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
-from kg.attacks import attacks, short
+from kg.analysis.attacks import attacks, short
+from kg.analysis.conflicts import conflicts
+from kg.analysis.lineage import lineage
+from kg.analysis.relations import network
+from kg.analysis.resolve import FUZZY_FLOOR, Resolver, _score, match_key
+from kg.analysis.temporal import affiliations
 from kg.build import compile_checked
-from kg.conflicts import conflicts
 from kg.dates import parse
-from kg.lineage import lineage
+from kg.graph.validate import validate
 from kg.namespaces import ID, MKG, sparql_prologue
-from kg.relations import network
-from kg.resolve import FUZZY_FLOOR, Resolver, _score, match_key
-from kg.temporal import affiliations
-from kg.validate import validate
 from tests.conftest import REPO
 
 KHORASANS = {"isis-k", "khorasan-group", "khorasani-militia"}
@@ -163,8 +163,8 @@ def test_labels_in_both_languages(graph: Graph) -> None:
 
 
 def test_coverage_page_is_fresh() -> None:
-    from kg.corpus import load
-    from kg.coverage import markdown
+    from kg.curate.corpus import load
+    from kg.curate.coverage import markdown
 
     page = (REPO / "docs" / "coverage.md").read_text(encoding="utf-8")
     assert markdown(load(REPO)) in page, "docs/coverage.md is stale: paste the output of kg coverage"

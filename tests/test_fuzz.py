@@ -10,10 +10,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import corpus, dates
-from kg.arabic import normalize
-from kg.compile import compile_corpus
+from kg import dates
+from kg.curate import corpus
+from kg.curate.arabic import normalize
 from kg.errors import KgError
+from kg.graph.compile import compile_corpus
 from tests.conftest import KITCHEN
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -20,10 +20,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from kg.curate.drafts import CANDIDATE
 from kg.extract.cues import Relation
 from kg.extract.index import AliasIndex
 from kg.extract.pipeline import Extraction, FigureLink
-from kg.extract.review import CANDIDATE
 
 CANDIDATE_KEYS = ("status", "span", "cue")
 """The keys a reviewer deletes to accept a candidate."""

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
-from kg.arabic import normalize
+from kg.analysis.resolve import ENTITY_CLASSES
+from kg.curate.arabic import normalize
 from kg.extract.rules import Rules
 from kg.extract.text import ARTICLE, name_key
 from kg.namespaces import ID, MKG
-from kg.resolve import ENTITY_CLASSES
 
 GEO_WITHIN = URIRef("http://www.opengis.net/ont/geosparql#sfWithin")
 GEO_OVERLAPS = URIRef("http://www.opengis.net/ont/geosparql#sfOverlaps")

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.curate.yamlfile import Located
+from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError, DateSpan
 from kg.dates import parse as parse_edtf
 from kg.errors import fail
@@ -26,8 +28,6 @@ from kg.extract.names import NewName, find_new
 from kg.extract.rules import Rules
 from kg.extract.text import Folded
 from kg.extract.timex import DateFound, find_dates
-from kg.yamlfile import Located
-from kg.yamlfile import load as load_yaml
 
 
 @dataclass

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.curate.yamlfile import load as load_yaml
 from kg.errors import fail
 from kg.extract.text import fold, fold_pattern
 from kg.resources import resource_dir
-from kg.yamlfile import load as load_yaml
 
 
 def alternation(words: list[str]) -> str:

@@ -28,9 +28,9 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg import schema
-from kg.arabic import normalize
-from kg.corpus import Corpus, Record
+from kg.curate import schema
+from kg.curate.arabic import normalize
+from kg.curate.corpus import Corpus, Record
 from kg.dates import ONGOING
 from kg.extract.index import AliasIndex
 from kg.extract.pipeline import Extraction, FigureLink, extract_source

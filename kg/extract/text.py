@@ -1,6 +1,6 @@
 """A source text folded for matching, with every folded character mapped back to the original.
 
-Extraction rules match on the project's normal form (:func:`kg.arabic.normalize`: no
+Extraction rules match on the project's normal form (:func:`kg.curate.arabic.normalize`: no
 diacritics, one alef, Arabic-Indic digits as ASCII, case folded...) but a candidate must
 quote the source byte for byte. :class:`Folded` folds character by character and keeps,
 for each folded character, the offset of the original character it came from, so a match
@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.arabic import normalize
+from kg.curate.arabic import normalize
 
 _DROP = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
                    "\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -85,7 +85,7 @@ def strip_article(word: str) -> str:
 def name_key(text: str) -> str:
     """The form a name is indexed under: folded words, each without its definite article.
 
-    Equal to :func:`kg.resolve.match_key` for ordinary names.
+    Equal to :func:`kg.analysis.resolve.match_key` for ordinary names.
 
     >>> name_key("الدولة الإسلامية") == name_key("دولة اسلامية")
     True

@@ -35,10 +35,10 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.errors import KgError, Problem
+from kg.graph.validate import Report, shapes_graph, validate
 from kg.gtd.chunks import worker_count
 from kg.namespaces import MKG, SH
-from kg.store import BUILT, IMPORTS
-from kg.validate import Report, shapes_graph, validate
+from kg.store.store import BUILT, IMPORTS
 
 BLOCK_BYTES = 64 * 1024 * 1024
 """About 450,000 triples a block: pyshacl-turbo's rate stays steady up to there."""

@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kg.analysis.resolve import Resolver
 from kg.atomic import write_files
 from kg.errors import KgError, Problem, fail
 from kg.gtd.check import known_valid, remember_valid, validate_import, validity_key
@@ -37,8 +38,7 @@ from kg.gtd.link import Linker
 from kg.gtd.rows import Incident, RowError, incident
 from kg.gtd.triples import RDF_TYPE
 from kg.namespaces import ID, MKG
-from kg.resolve import Resolver
-from kg.store import IMPORTS
+from kg.store.store import IMPORTS
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _RESERVED = re.compile(r"gtd-([0-9]+|group|place|date)(-.*)?")  # the ids of imported records

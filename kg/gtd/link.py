@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.resolve import Resolver
-from kg.store import BUILT, open_graph
+from kg.analysis.resolve import Resolver
+from kg.store.store import BUILT, open_graph
 
 EXACT = 100.0
 

@@ -26,16 +26,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from kg.analysis.resolve import Resolver
 from kg.errors import KgError
 from kg.namespaces import ID, curie
-from kg.query import library, library_bindings
-from kg.resolve import Resolver
 from kg.serve.execute import Job, Reply
 from kg.serve.negotiate import Choice, negotiate
 from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool
-from kg.sparql import select
-from kg.store import open_store, stored_graph
+from kg.store.query import library, library_bindings
+from kg.store.sparql import select
+from kg.store.store import open_store, stored_graph
 
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"

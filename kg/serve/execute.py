@@ -18,9 +18,9 @@ import pyoxigraph
 
 from kg.errors import KgError
 from kg.namespaces import PREFIXES, curie
-from kg.query import run
 from kg.serve.negotiate import GRAPHS, SOLUTIONS, Choice, offered
-from kg.sparql_safety import ServiceRefused, UpdateRefused
+from kg.store.query import run
+from kg.store.sparql_safety import ServiceRefused, UpdateRefused
 
 RESULTS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
            "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}

@@ -1,8 +1,8 @@
 """What a page shows about one IRI, read from the built graph through the library's views.
 
-The affiliations come from :func:`kg.temporal.affiliations`, the lineage from
-:func:`kg.lineage.lineage` (drawn by Graphviz from :func:`kg.lineage.to_dot`), the
-dated events from :func:`kg.timeline.timeline`: the page shows what the CLI answers.
+The affiliations come from :func:`kg.analysis.temporal.affiliations`, the lineage from
+:func:`kg.analysis.lineage.lineage` (drawn by Graphviz from :func:`kg.analysis.lineage.to_dot`), the
+dated events from :func:`kg.analysis.timeline.timeline`: the page shows what the CLI answers.
 """
 
 from __future__ import annotations
@@ -15,22 +15,22 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg.attacks import short
-from kg.labels import english
-from kg.lineage import lineage, to_dot
+from kg.analysis.attacks import short
+from kg.analysis.lineage import lineage, to_dot
+from kg.analysis.relations import network
+from kg.analysis.resolve import Resolver
+from kg.analysis.temporal import Held, affiliations
+from kg.analysis.timeline import Event, timeline
+from kg.graph.labels import english
 from kg.namespaces import ID, MKG, SCHEMA, curie
-from kg.relations import network
-from kg.resolve import Resolver
-from kg.sparql import select
-from kg.temporal import Held, affiliations
-from kg.timeline import Event, timeline
+from kg.store.sparql import select
 
 _QUOTED = """
 SELECT DISTINCT ?entity ?fact ?type ?source ?quote ?gloss ?status WHERE {
   { ?fact ?p ?entity } UNION { ?entity a ?any . BIND (?entity AS ?fact) }
   ?fact prov:wasDerivedFrom ?source ; a ?type .
   OPTIONAL { ?fact mkg:quote ?quote }
-  FILTER (BOUND(?quote))  # as OPTIONAL + FILTER: see kg.timeline
+  FILTER (BOUND(?quote))  # as OPTIONAL + FILTER: see kg.analysis.timeline
   OPTIONAL { ?fact mkg:gloss ?gloss }
   OPTIONAL { ?fact mkg:claimStatus ?statusNode . ?statusNode skos:notation ?status }
 } ORDER BY ?source ?fact"""

@@ -1,0 +1,111 @@
+"""Where sources disagree: figures, dates and who did it, side by side with their sources.
+
+Nothing here picks a winner; each version is listed with the source that gives it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph
+
+from kg.analysis.attacks import short
+from kg.store.sparql import select
+
+# Curated facts only: each query starts from the quote they carry, with the fact's type as a
+# variable and a FILTER (a constant type made Oxigraph start from every fact of that type,
+# 374,000 casualty reports at 200k rows) and named intermediate nodes rather than paths.
+_FIGURES = """
+SELECT ?subject ?measure ?value ?qualifier ?asOf ?fact ?source ?quote WHERE {
+  ?fact mkg:quote ?quote ; a ?type ; mkg:attack ?subject ; mkg:measure ?measureNode ;
+        mkg:qualifier ?qualifierNode ; prov:wasDerivedFrom ?source .
+  FILTER (?type = mkg:CasualtyReport)
+  ?measureNode skos:notation ?measure . ?qualifierNode skos:notation ?qualifier .
+  OPTIONAL { ?fact mkg:count ?value }
+  OPTIONAL { ?fact mkg:asOf ?asOfNode . ?asOfNode mkg:edtf ?asOf }
+}"""
+
+_FORMATIONS = """
+SELECT ?subject ?edtf ?fact ?source ?quote WHERE {
+  ?fact mkg:quote ?quote ; prov:wasDerivedFrom ?source ; a ?type .
+  FILTER (?type IN (mkg:SplitFrom, mkg:Affiliation))
+  OPTIONAL { ?fact mkg:changeKind ?change ; org:resultingOrganization ?resulting }
+  OPTIONAL { ?fact org:role ?role ; org:member ?member ; org:memberDuring ?during .
+             ?during time:hasBeginning ?begin . ?begin mkg:edtf ?beginEdtf }
+  FILTER ((?type = mkg:SplitFrom && ?change = mkgv:change-formation)
+          || (?type = mkg:Affiliation && ?role = mkgv:role-branch-of && BOUND(?beginEdtf)))
+  BIND (IF(?type = mkg:SplitFrom, ?resulting, ?member) AS ?subject)
+  OPTIONAL { ?fact mkg:date ?date . ?date mkg:edtf ?dateEdtf }
+  BIND (COALESCE(?dateEdtf, ?beginEdtf) AS ?edtf)
+  FILTER (BOUND(?edtf))
+}"""
+
+_PERPETRATORS = """
+SELECT ?subject ?agent ?status ?fact ?source ?quote WHERE {
+  ?fact mkg:quote ?quote ; a ?type ; mkg:attack ?subject ; mkg:perpetrator ?agent ;
+        mkg:claimStatus ?statusNode ; prov:wasDerivedFrom ?source .
+  FILTER (?type = mkg:ResponsibilityClaim)
+  ?statusNode skos:notation ?status .
+}"""
+
+_DISPUTED = """
+SELECT ?subject ?fact ?source ?quote WHERE {
+  ?fact mkg:quote ?quote ; mkg:claimStatus mkgv:status-disputed ; prov:wasDerivedFrom ?source .
+  BIND (?fact AS ?subject)
+}"""
+
+
+@dataclass
+class Conflict:
+    """One question the sources answer differently."""
+
+    topic: str
+    subject: str
+    versions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def conflicts(graph: Graph) -> list[Conflict]:
+    """Every disagreement between sources, sorted by topic and subject.
+
+    Versions from one source that differ only in time (40 killed, then about 62) are listed
+    too when another source disagrees; each keeps its ``as_of``.
+    """
+    found: list[Conflict] = []
+    found += _group(graph, _FIGURES, lambda r: f"{r.measure} toll",
+                    lambda r: _figure(r))
+    found += _group(graph, _FORMATIONS, lambda r: "founding date", lambda r: str(r.edtf))
+    found += _group(graph, _PERPETRATORS, lambda r: "perpetrator", lambda r: short(r.agent))
+    for r in select(graph, _DISPUTED):
+        found.append(Conflict("disputed", short(r.subject), [_version(r, "disputed")]))
+    return sorted(found, key=lambda c: (c.topic, c.subject))
+
+
+def _figure(row: Any) -> str:
+    value = "" if row.value is None else str(row.value)
+    qualifier = "" if str(row.qualifier) == "exact" else f"{row.qualifier} ".replace("-", " ")
+    return f"{qualifier}{value}".strip()
+
+
+def _version(row: Any, value: str) -> dict[str, Any]:
+    as_of = getattr(row, "asOf", None)
+    return {"value": value, "as_of": str(as_of or ""), "source": short(row.source),
+            "fact": short(row.fact), "quote": str(row.quote)}
+
+
+def _group(graph: Graph, query: str, topic: Any, value: Any) -> list[Conflict]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in select(graph, query):
+        groups[(topic(row), short(row.subject))].append(_version(row, value(row)))
+    out = []
+    for (name, subject), versions in groups.items():
+        # Sources disagree when they do not give the same set of answers; one source giving
+        # two figures for different victims (13 soldiers, dozens of civilians) is no conflict.
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for version in versions:
+            by_source[version["source"]].add(version["value"])
+        if len({frozenset(values) for values in by_source.values()}) > 1:
+            versions.sort(key=lambda v: (v["value"], v["source"], v["fact"]))
+            out.append(Conflict(name, subject, versions))
+    return out

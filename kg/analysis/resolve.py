@@ -1,0 +1,256 @@
+"""Find entities by any label or alias, in English or Arabic, exactly or fuzzily.
+
+Names are matched after Arabic normalisation (:func:`kg.curate.arabic.normalize`), with and
+without the definite article, and then fuzzily (rapidfuzz) for transliteration
+variants such as "Khurasan"/"Khorasan". An ambiguous name returns every candidate,
+best first; callers must never silently pick one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from kg.atomic import write_files
+from kg.curate.arabic import normalize
+from kg.errors import fail
+from kg.namespaces import ID, MKG
+from kg.store.sparql import select
+from kg.store.store import stamp_digest
+
+ENTITY_CLASSES = {MKG.Organization: "Organization", MKG.Person: "Person",
+                  MKG.Location: "Location", MKG.Attack: "Attack"}
+FUZZY_FLOOR = 80
+"""Below this rapidfuzz score a label is not offered as a match."""
+AMBIGUITY_MARGIN = 5
+"""Candidates within this many points of the best one make a name ambiguous."""
+_ARTICLE = re.compile(r"(^| )ال")
+_PUNCT = re.compile(r"[\"'()\[\]«»،,.:;!?\-–_/]")
+
+
+def match_key(text: str) -> str:
+    """The form names are compared in: normalised, no punctuation, no definite article.
+
+    >>> match_key("الدولة الإسلامية") == match_key("دولة اسلامية")
+    True
+    >>> match_key("ISIS-K")
+    'isis k'
+    """
+    folded = _PUNCT.sub(" ", normalize(text))
+    folded = _ARTICLE.sub(r"\1", folded)
+    return " ".join(folded.split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity a name may refer to."""
+
+    id: str
+    iri: str
+    type: str
+    label_en: str
+    label_ar: str
+    note: str
+    score: float
+    matched: str
+    active: str = ""
+
+
+@dataclass
+class Resolution:
+    """The result of resolving one name."""
+
+    query: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def ambiguous(self) -> bool:
+        """More than one candidate scores close to the best."""
+        if len(self.candidates) < 2:
+            return False
+        return self.candidates[1].score >= self.candidates[0].score - AMBIGUITY_MARGIN
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+_ENTITIES = """
+  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location } ?entity a ?cls }
+  # attacks by name are the curated ones (labelled in Arabic too); an imported incident is
+  # found by its row, not by name: there may be 200,000 of them
+  UNION { ?entity a mkg:Attack ; skos:prefLabel ?arabic . FILTER (lang(?arabic) = "ar") BIND (mkg:Attack AS ?cls) }"""
+_NAMES = "SELECT ?entity ?cls WHERE {" + _ENTITIES + "}"
+_LABELS = ("SELECT ?entity ?name WHERE {" + _ENTITIES
+           + "\n  ?entity skos:prefLabel|skos:altLabel|mkg:transliteration ?name }")
+
+
+INDEX = Path(".kg") / "names.json"
+"""The name index of the store, cached beside it (see :func:`project_index`)."""
+
+
+def name_index(graph: Graph) -> dict[str, Any]:
+    """Every entity's type, and each of its names with the key it is matched by."""
+    types: dict[str, str] = {}
+    names: dict[str, set[str]] = {}
+    for row in select(graph, _NAMES):
+        if isinstance(row.entity, URIRef):
+            types[str(row.entity)] = ENTITY_CLASSES[row.cls]
+            names[str(row.entity)] = {str(row.entity).removeprefix(str(ID))}
+    for row in select(graph, _LABELS):
+        if str(row.entity) in names:
+            names[str(row.entity)].add(str(row.name))
+    rows = [[key, entity, text] for entity in sorted(names) for text in sorted(names[entity])
+            for key in [match_key(text)] if key]
+    return {"types": types, "names": rows}
+
+
+def project_index(root: Path, graph: Graph) -> dict[str, Any]:
+    """The name index of the project's store, read from ``.kg/names.json`` when it is current.
+
+    Made from the store the first time (after ``kg build``, or when the store changed) and
+    kept beside it under the store's digest: a command then starts in milliseconds instead
+    of reading every label of 200,000 imported incidents (4 s). A cache that cannot be
+    written (a read-only folder) is simply not kept.
+    """
+    digest = stamp_digest(root)
+    path = root / INDEX
+    try:
+        cached: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if digest and cached.get("digest") == digest:
+            return cached
+    except (OSError, ValueError):
+        pass
+    index = {"digest": digest, **name_index(graph)}
+    if digest:
+        with contextlib.suppress(OSError):
+            write_files(path.parent, {path.name: json.dumps(index, ensure_ascii=False).encode("utf-8")})
+    return index
+
+
+class Resolver:
+    """An index of every entity's labels, aliases and transliterations."""
+
+    def __init__(self, graph: Graph, index: dict[str, Any] | None = None) -> None:
+        self.graph = graph
+        found = index if index is not None else name_index(graph)
+        self._types: dict[str, str] = found["types"]
+        self._keys: list[str] = [key for key, _, _ in found["names"]]
+        self._owners: list[tuple[str, str]] = [(entity, text) for _, entity, text in found["names"]]
+        self._padded = "".join(f" {key} \n" for key in self._keys)  # for whole-word search, see _scores
+        self._starts = list(accumulate((len(key) + 3 for key in self._keys[:-1]), initial=0))
+
+    @classmethod
+    def for_project(cls, root: Path, graph: Graph) -> Resolver:
+        """The resolver of a project's store, its name index read from the cache when current."""
+        return cls(graph, project_index(root, graph))
+
+    def resolve(self, name: str, *, types: tuple[str, ...] = (), limit: int = 10, active: bool = True) -> Resolution:
+        """Every entity ``name`` may refer to, best match first.
+
+        Exact matches of the normalised name (or the id) score 100; otherwise the
+        best fuzzy score of any of the entity's names counts. ``active`` adds each
+        candidate's active years (one query each: :meth:`one` does without them).
+        """
+        key = match_key(name)
+        best: dict[str, tuple[float, str]] = {}
+        if not key:
+            return Resolution(name)
+        for index, score in self._scores(key).items():
+            entity, text = self._owners[index]
+            if types and self._types[entity] not in types:
+                continue
+            if score > best.get(entity, (-1.0, ""))[0]:
+                best[entity] = (score, text)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        return Resolution(name, [self._candidate(URIRef(e), s, t, active) for e, (s, t) in ranked])
+
+    def _scores(self, key: str) -> dict[int, float]:
+        """The :func:`_score` of each name that reaches :data:`FUZZY_FLOOR`, by its position.
+
+        Only the names that can reach it are scored in Python: those rapidfuzz's own ratio
+        puts at or above the floor (native code, over every name), and those holding the
+        key as whole words (a search of all names at once). Scoring all 16,000 names of a
+        200,000-incident store in Python took 0.1 s a name asked.
+        """
+        found = {index for _, _, index in process.extract(key, self._keys, scorer=fuzz.ratio, limit=None,
+                                                          score_cutoff=FUZZY_FLOOR)}
+        needle, position = f" {key} ", self._padded.find(f" {key} ")
+        while position >= 0:
+            found.add(bisect_right(self._starts, position) - 1)
+            position = self._padded.find(needle, position + 1)
+        scores = {index: _score(key, self._keys[index]) for index in found}
+        return {index: score for index, score in scores.items() if score >= FUZZY_FLOOR}
+
+    def one(self, name: str, *, types: tuple[str, ...] = ()) -> URIRef:
+        """The single entity a name refers to; raise a one-line error when none or several."""
+        iri = str(ID) + name.strip()
+        if self._types.get(iri) in (types or ENTITY_CLASSES.values()):
+            return URIRef(iri)  # an id names one entity, even when an imported label reads the same
+        result = self.resolve(name, types=types, active=False)
+        if result.best is None:
+            raise fail(name, "no entity matches this name",
+                       hint="try kg resolve with a shorter name or another spelling", exit_code=2)
+        if result.ambiguous:
+            close = [c for c in result.candidates if c.score >= result.candidates[0].score - AMBIGUITY_MARGIN]
+            listing = "; ".join(f"{c.id} ({c.type}: {c.label_en})" for c in close)
+            raise fail(name, f"ambiguous name: {listing}",
+                       hint="pass one of these ids instead", exit_code=2)
+        return URIRef(result.best.iri)
+
+    def _candidate(self, entity: URIRef, score: float, matched: str, active: bool) -> Candidate:
+        g = self.graph
+        labels = {getattr(lab, "language", None): str(lab) for lab in g.objects(entity, SKOS.prefLabel)}
+        notes = {getattr(n, "language", None): str(n) for n in g.objects(entity, SKOS.scopeNote)}
+        return Candidate(
+            id=str(entity).removeprefix(str(ID)), iri=str(entity), type=self._types[str(entity)],
+            label_en=labels.get("en", ""), label_ar=labels.get("ar", ""),
+            note=notes.get("en", ""), score=round(score, 1), matched=matched,
+            active=active_years(g, entity) if active else "",
+        )
+
+
+def _score(query: str, choice: str, **_: object) -> float:
+    if query == choice:
+        return 100.0
+    # Whole-word containment ("khorasan" in "islamic state khorasan") beats edit distance,
+    # but ranks below an exact match.
+    if f" {query} " in f" {choice} " and len(query) >= 4:
+        return 90.0
+    return float(fuzz.ratio(query, choice))
+
+
+# The facts that name the entity first, then their dates: with the dates' alternatives in
+# one path (or a UNION around the whole), Oxigraph gathered every dated fact of the store first.
+_ACTIVE = """
+SELECT DISTINCT ?entity ?d WHERE {
+  ?fact ?p ?entity .
+  { ?fact mkg:date ?d } UNION { ?fact mkg:asOf ?d }
+  UNION { ?fact org:memberDuring ?during . ?during time:hasBeginning ?d }
+  UNION { ?fact org:memberDuring ?during . ?during time:hasEnd ?d }
+}"""
+
+
+def active_years(graph: Graph, entity: URIRef) -> str:
+    """The span of years of the dated facts that involve an entity, e.g. ``2014-2024``.
+
+    The bounds are read node by node: joined in the query, Oxigraph's plan grew with
+    every dated node in the store (200,000 imported incidents made it a second a call).
+    """
+    dated = [r.d for r in select(graph, _ACTIVE, entity=entity)] + list(graph.objects(entity, MKG.date))
+    bounds = [(graph.value(d, MKG.earliest), graph.value(d, MKG.latest)) for d in dated]
+    years = sorted(str(b)[:4] for pair in bounds for b in pair if b is not None)
+    if not years:
+        return ""
+    first, last = years[0], years[-1]
+    return first if first == last else f"{first}-{last}"

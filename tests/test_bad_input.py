@@ -200,3 +200,34 @@ def test_remote_json_ld_context_is_never_fetched(tmp_path: Path) -> None:
     code, _, err = run_kg(tmp_path, "validate", str(doc))
     assert code == 2
     assert "refusing to load remote document http://example.invalid/context.jsonld" in err
+
+
+# --- issue 21: duplicate keys, nesting, role scope ------------------------------------------
+
+def test_duplicate_key_names_both_lines(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "    role: leader\n", "    role: leader\n    role: ally\n")
+    first = line_of(kitchen / FACTS, "role: leader")
+    assert_refused(kitchen, before, f"error: {FACTS}:{first + 1}: f-fixture-03: duplicate key 'role' on lines "
+                   f"{first} and {first + 1} (hint: keep one: YAML would silently take the last)", code=2)
+
+
+def test_duplicate_top_level_section_names_both_lines(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "facts" / "twice.yaml").write_text("source: src-fixture\nfacts: []\nsource: src-other\n", "utf-8")
+    assert_refused(kitchen, before, "error: facts/twice.yaml:3: duplicate key 'source' on lines 1 and 3", code=2)
+
+
+def test_deeply_nested_list_names_the_file(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "facts" / "deep.yaml").write_text("facts: " + "[" * 20_000 + "]" * 20_000 + "\n", "utf-8")
+    assert_refused(kitchen, before, "error: facts/deep.yaml:1: malformed YAML: nested more than 50 levels deep",
+                   code=2)
+
+
+def test_person_role_on_an_organization(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / FACTS, "    member: ahmad-test", "    member: branch-group")
+    line = line_of(kitchen / FACTS, "id: f-fixture-03")
+    assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-03: gives organization branch-group the "
+                   "person-only role leader (SHACL PersonRoleScopeShape)")

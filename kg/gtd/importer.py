@@ -51,6 +51,7 @@ class Imported:
     """What an import did."""
 
     id: str
+    lines: int = 0  # of the file, the header included: each is the header, blank, or part of a row
     rows: int = 0
     imported: int = 0
     skipped: list[Problem] = field(default_factory=list)
@@ -96,6 +97,9 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
                    f"({len(overlap)} of this file's rows are)", line=line,
                    hint=f"to load a newer release in its place, delete imports/{earlier[eventid]}.* first; "
                    "records are never merged", exit_code=1)
+    if result.rows == 0:
+        raise fail(str(path), "the file has a header and no rows",
+                   hint="export the rows too, or check you gave the right file", exit_code=1)
     if result.imported == 0:
         raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
                                                       "see the reasons above")], exit_code=1)
@@ -110,7 +114,7 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
     validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True, workers=workers)
     result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
     record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
-              "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
+              "lines": result.lines, "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
               "triples": result.triples, "nt_sha256": hashlib.sha256(body).hexdigest(),
               "skipped_rows": [str(p) for p in result.skipped]}
     files = {f"{dataset_id}.csv": data, f"{dataset_id}.nt": body,
@@ -189,10 +193,12 @@ def _incidents(path: Path, text: str, result: Imported, strict: bool, earlier: d
         try:
             values = next(reader)
         except StopIteration:
+            result.lines = reader.line_num
             return
         except csv.Error as exc:
             raise fail(str(path), f"line {line}: the CSV cannot be read: {exc}", hint="check quoting",
                        exit_code=2) from None
+        _whole_rows(path, fields, values, line, reader.line_num)
         if not "".join(values).strip():
             continue
         result.rows += 1
@@ -216,6 +222,26 @@ def _incidents(path: Path, text: str, result: Imported, strict: bool, earlier: d
             continue
         result.imported += 1
         yield line, found
+
+
+def _whole_rows(path: Path, fields: list[str], values: list[str], first: int, last: int) -> None:
+    """Fail when a quoted field running over several lines has eaten other rows (a stray quote).
+
+    A field may hold line breaks (a summary written on two lines), but a record read over
+    several lines that has the wrong number of fields, or a field holding a whole row's
+    worth of commas, is rows swallowed by a quote: skipping it would lose them in silence.
+    """
+    if last == first:
+        return
+    where = f"lines {first}-{last} were read as one row"
+    hint = f"a stray \" on line {first}? quote the field whole, or remove the quote; nothing was imported"
+    if len(values) != len(fields):
+        raise fail(str(path), f"{where} of {len(values)} fields (the header has {len(fields)}): a quoted field "
+                   f"opened on line {first} runs to line {last}", line=first, hint=hint, exit_code=2)
+    for name, value in zip(fields, values, strict=True):
+        if "\n" in value and value.count(",") >= len(fields) - 1:
+            raise fail(str(path), f"{where}: its field {name} spans lines and holds a whole row's commas",
+                       line=first, hint=hint, exit_code=2)
 
 
 def _chunks(incidents: Iterator[tuple[int, Incident]], result: Imported, size: int) -> Iterator[Chunk]:

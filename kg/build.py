@@ -12,18 +12,17 @@ from pathlib import Path
 from rdflib import URIRef
 
 from kg.analysis.resolve import project_index
-from kg.atomic import Busy, locked, write_files
+from kg.atomic import write_files
 from kg.curate import corpus as corpus_mod
 from kg.curate.corpus import Corpus, SourceDoc
-from kg.errors import KgError, Problem, fail
+from kg.errors import KgError, Problem
 from kg.export.exports import ExportSet, default_exports
 from kg.graph.compile import Compiled, compile_corpus
 from kg.graph.validate import Report, Violation, validate
 from kg.namespaces import ID
-from kg.store.store import IMPORTS, build_store, store_is_fresh, stored_graph
+from kg.store.store import IMPORTS, build_store, store_is_fresh, stored_graph, writing
 
 EXPORTS = "exports"
-STATE = ".kg"
 
 
 @dataclass
@@ -66,15 +65,11 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
         result.stale = [name for name, data in sorted(files.items())
                         if not (folder / name).is_file() or (folder / name).read_bytes() != data]
         return result
-    try:
-        with locked(root / STATE / "build.lock"):
-            result.written = write_files(folder, files)
-            if not store_is_fresh(root):
-                build_store(root)
-                project_index(root, stored_graph(root))  # the resolver's name index, made once here
-    except Busy:
-        raise fail(str(root / STATE / "build.lock"), "another kg build is running",
-                   hint="wait for it to finish, then run kg build again", exit_code=2) from None
+    with writing(root):
+        result.written = write_files(folder, files)
+        if not store_is_fresh(root):
+            build_store(root)
+            project_index(root, stored_graph(root))  # the resolver's name index, made once here
     return result
 
 

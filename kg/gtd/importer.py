@@ -38,7 +38,7 @@ from kg.gtd.link import Linker
 from kg.gtd.rows import Incident, RowError, incident
 from kg.gtd.triples import RDF_TYPE
 from kg.namespaces import ID, MKG
-from kg.store.store import IMPORTS
+from kg.store.store import IMPORTS, writing
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _RESERVED = re.compile(r"gtd-([0-9]+|group|place|date)(-.*)?")  # the ids of imported records
@@ -79,51 +79,52 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
         raise fail(str(path), f"--source-id {dataset_id!r} is not a lower-case slug free for a dataset",
                    hint="e.g. gtd-release-2021 (gtd-<digits>, gtd-group-, gtd-place-, gtd-date- name records)",
                    exit_code=2)
-    _refuse_duplicate(root, path, dataset_id, sha)
-    text = _decode(path, data, encoding)
-    result = Imported(dataset_id)
-    earlier = imported_events(root)
-    overlap: list[tuple[int, str]] = []
-    chunks = _chunks(_incidents(path, text, result, strict, earlier, overlap), result, chunk_rows)
-    processes = worker_count(workers) if text.count("\n") > threshold else 1
-    try:
-        compiled = compile_chunks(chunks, dataset_id, Linker(resolver), workers=processes, progress=progress)
-    except ChunkFailed as exc:
-        line, message, hint = exc.args
-        raise fail(str(path), message, line=line, hint=hint) from None
-    if overlap:
-        line, eventid = overlap[0]
-        raise fail(str(path), f"eventid {eventid} is already imported from {earlier[eventid]} "
-                   f"({len(overlap)} of this file's rows are)", line=line,
-                   hint=f"to load a newer release in its place, delete imports/{earlier[eventid]}.* first; "
-                   "records are never merged", exit_code=1)
-    if result.rows == 0:
-        raise fail(str(path), "the file has a header and no rows",
-                   hint="export the rows too, or check you gave the right file", exit_code=1)
-    if result.imported == 0:
-        raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
-                                                      "see the reasons above")], exit_code=1)
-    # the head (the dataset and the nodes rows share), then the rows: see kg.gtd.check
-    head = ntriples(_dataset_triples(dataset_id, path.name, sha)) + b"".join(compiled.shared.values())
-    result.triples = compiled.triples + head.count(b"\n")
-    body = b"".join([head, *compiled.rows])
-    del compiled
-    result.seconds["compile"] = time.perf_counter() - started
-    built = root / "exports" / "graph.nt"
-    curated_nt = built.read_bytes() if built.is_file() else None
-    validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True, workers=workers)
-    result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
-    record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
-              "lines": result.lines, "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
-              "triples": result.triples, "nt_sha256": hashlib.sha256(body).hexdigest(),
-              "skipped_rows": [str(p) for p in result.skipped]}
-    files = {f"{dataset_id}.csv": data, f"{dataset_id}.nt": body,
-             f"{dataset_id}.yaml": yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode("utf-8")}
-    result.files = write_files(root / IMPORTS, files)
-    if curated_nt is not None:
-        remember_valid(root, [validity_key(curated_nt, body)])
-    result.seconds["write"] = time.perf_counter() - started - result.seconds["compile"] - result.seconds["validate"]
-    return result
+    with writing(root):  # from reading imports/ to the last write: no other import or build between
+        _refuse_duplicate(root, path, dataset_id, sha)
+        text = _decode(path, data, encoding)
+        result = Imported(dataset_id)
+        earlier = imported_events(root)
+        overlap: list[tuple[int, str]] = []
+        chunks = _chunks(_incidents(path, text, result, strict, earlier, overlap), result, chunk_rows)
+        processes = worker_count(workers) if text.count("\n") > threshold else 1
+        try:
+            compiled = compile_chunks(chunks, dataset_id, Linker(resolver), workers=processes, progress=progress)
+        except ChunkFailed as exc:
+            line, message, hint = exc.args
+            raise fail(str(path), message, line=line, hint=hint) from None
+        if overlap:
+            line, eventid = overlap[0]
+            raise fail(str(path), f"eventid {eventid} is already imported from {earlier[eventid]} "
+                       f"({len(overlap)} of this file's rows are)", line=line,
+                       hint=f"to load a newer release in its place, delete imports/{earlier[eventid]}.* first; "
+                       "records are never merged", exit_code=1)
+        if result.rows == 0:
+            raise fail(str(path), "the file has a header and no rows",
+                       hint="export the rows too, or check you gave the right file", exit_code=1)
+        if result.imported == 0:
+            raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
+                                                          "see the reasons above")], exit_code=1)
+        # the head (the dataset and the nodes rows share), then the rows: see kg.gtd.check
+        head = ntriples(_dataset_triples(dataset_id, path.name, sha)) + b"".join(compiled.shared.values())
+        result.triples = compiled.triples + head.count(b"\n")
+        body = b"".join([head, *compiled.rows])
+        del compiled
+        result.seconds["compile"] = time.perf_counter() - started
+        built = root / "exports" / "graph.nt"
+        curated_nt = built.read_bytes() if built.is_file() else None
+        validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True, workers=workers)
+        result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
+        record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
+                  "lines": result.lines, "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
+                  "triples": result.triples, "nt_sha256": hashlib.sha256(body).hexdigest(),
+                  "skipped_rows": [str(p) for p in result.skipped]}
+        files = {f"{dataset_id}.csv": data, f"{dataset_id}.nt": body,
+                 f"{dataset_id}.yaml": yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode("utf-8")}
+        result.files = write_files(root / IMPORTS, files)
+        if curated_nt is not None:
+            remember_valid(root, [validity_key(curated_nt, body)])
+        result.seconds["write"] = time.perf_counter() - started - result.seconds["compile"] - result.seconds["validate"]
+        return result
 
 
 _RECORD_ID = re.compile(b"<" + str(MKG.recordId).encode() + rb'> "([0-9]+)"')  # an attack's row: its eventid

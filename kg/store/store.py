@@ -7,16 +7,17 @@ read-only, rebuilding it first when it is missing or older than the exports.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph
 from rdflib import Graph
 
-from kg.atomic import locked
+from kg.atomic import Busy, locked
 from kg.errors import fail
 from kg.namespaces import bind_prefixes
 from kg.store.store_view import view
@@ -25,6 +26,21 @@ BUILT = Path("exports") / "graph.nt"
 STORE = Path(".kg") / "store"
 STAMP = Path(".kg") / "store.sha256"
 LOCK = Path(".kg") / "build.lock"
+
+
+@contextlib.contextmanager
+def writing(root: Path) -> Iterator[None]:
+    """Hold the build lock while a ``kg build`` or ``kg import`` reads what it builds on and writes.
+
+    One writer at a time: a second is refused at once, in one line, rather than waiting
+    (or, worse, both reading the same state and each writing its half).
+    """
+    try:
+        with locked(root / LOCK):
+            yield
+    except Busy:
+        raise fail(str(root / LOCK), "another kg build or kg import is running",
+                   hint="wait for it to finish, then run this again", exit_code=2) from None
 
 
 def _built(root: Path) -> Path:

@@ -5,9 +5,55 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from kg.errors import fail
+
+PROJECT_INPUTS = ("facts", "sources", "imports", "shapes")
+"""A project's input folders: no output option may write into them."""
+_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFLNK: "a symbolic link", stat.S_IFIFO: "a FIFO",
+          stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def check_output(root: Path, output: Path, *, folder: bool = False, example: str = "graph.ttl") -> None:
+    """Refuse, in one line, an output path inside a project input folder, or that is not a regular file.
+
+    ``folder`` says the output is a directory to write files into (``kg export -f csv``).
+    A symbolic link, a device or a FIFO is never replaced, nor followed.
+    """
+    shown = str(output)
+    where = output.absolute()
+    where = where.parent.resolve() / where.name  # a symlinked folder is where it points; the file itself is not
+    for name in PROJECT_INPUTS:
+        inputs = (root / name).resolve()
+        if where == inputs or where.is_relative_to(inputs):
+            raise fail(shown, f"refusing to write into {name}/, which holds the project's input",
+                       hint=f"write exports elsewhere, e.g. -o out/{example}", exit_code=2)
+    try:
+        mode = os.lstat(where).st_mode
+    except FileNotFoundError:
+        return
+    if folder and stat.S_ISDIR(mode):
+        return
+    if not folder and stat.S_ISDIR(mode):
+        raise fail(shown, "is a directory", hint=f"give a file name, e.g. -o {shown}/{example}", exit_code=2)
+    _refuse_special(where, shown, mode)
+
+
+def _refuse_special(path: Path, shown: str, mode: int | None = None) -> None:
+    """A KgError when ``path`` exists and is anything but a regular file."""
+    if mode is None:
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a file")
+        raise fail(shown, f"is {kind}, not a regular file: it is not replaced", hint="give the path of a file",
+                   exit_code=2)
 
 
 def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
@@ -24,6 +70,7 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
     try:
         for name, data in sorted(files.items()):
             target = folder / name
+            _refuse_special(target, str(target))
             if target.is_file() and target.read_bytes() == data:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)

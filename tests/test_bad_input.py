@@ -3,6 +3,8 @@ exits non-zero, and leaves exports/ byte-for-byte untouched with no temporary fi
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -231,3 +233,65 @@ def test_person_role_on_an_organization(kitchen: Path) -> None:
     line = line_of(kitchen / FACTS, "id: f-fixture-03")
     assert_refused(kitchen, before, f"error: {FACTS}:{line}: f-fixture-03: gives organization branch-group the "
                    "person-only role leader (SHACL PersonRoleScopeShape)")
+
+
+# --- issue 21: what kg export -o may replace ------------------------------------------------
+
+def export(kitchen: Path, *args: str) -> tuple[int, str, str]:
+    assert run(kitchen, "build")[0] == 0
+    return run(kitchen, "export", "-f", "turtle", *args)
+
+
+def one_error(err: str, expected: str) -> None:
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert err.strip() == expected, err
+
+
+@pytest.mark.parametrize("target", ["facts/kitchen.yaml", "facts/new.yaml", "sources/src-fixture.txt",
+                                    "imports/x.nt", "shapes/core.ttl"])
+def test_export_never_writes_into_the_inputs(kitchen: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    monkeypatch.chdir(kitchen)
+    (kitchen / target).parent.mkdir(exist_ok=True)
+    before = snapshot(kitchen / target.split("/")[0])
+    code, _, err = export(kitchen, "-o", target)
+    assert code == 2
+    folder = target.split("/")[0]
+    one_error(err, f"error: {target}: refusing to write into {folder}/, which holds the project's input "
+              "(hint: write exports elsewhere, e.g. -o out/graph.ttl)")
+    assert snapshot(kitchen / folder) == before
+
+
+def test_export_never_replaces_a_fifo(kitchen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(kitchen)
+    os.mkfifo(kitchen / "pipe")
+    code, _, err = export(kitchen, "-o", "pipe", "--force")
+    assert code == 2 and stat.S_ISFIFO(os.lstat(kitchen / "pipe").st_mode)
+    one_error(err, "error: pipe: is a FIFO, not a regular file: it is not replaced (hint: give the path of a file)")
+
+
+def test_export_never_replaces_a_symlink(kitchen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(kitchen)
+    (kitchen / "elsewhere.ttl").write_text("kept\n", "utf-8")
+    (kitchen / "link.ttl").symlink_to("elsewhere.ttl")
+    code, _, err = export(kitchen, "-o", "link.ttl")
+    assert code == 2 and (kitchen / "link.ttl").is_symlink()
+    assert (kitchen / "elsewhere.ttl").read_text("utf-8") == "kept\n"
+    one_error(err, "error: link.ttl: is a symbolic link, not a regular file: it is not replaced "
+              "(hint: give the path of a file)")
+
+
+def test_export_to_a_directory_names_it(kitchen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(kitchen)
+    (kitchen / "out").mkdir()
+    code, _, err = export(kitchen, "-o", "out")
+    assert code == 2
+    one_error(err, "error: out: is a directory (hint: give a file name, e.g. -o out/graph.ttl)")
+
+
+def test_query_output_never_writes_into_the_inputs(kitchen: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(kitchen)
+    assert run(kitchen, "build")[0] == 0
+    before = snapshot(kitchen / "facts")
+    code, _, err = run(kitchen, "query", "ASK {}", "-o", "facts/kitchen.yaml")
+    assert code == 2 and snapshot(kitchen / "facts") == before
+    assert "refusing to write into facts/" in err

@@ -43,6 +43,15 @@ def check_output(root: Path, output: Path, *, folder: bool = False, example: str
     _refuse_special(where, shown, mode)
 
 
+def kind_of(mode: int) -> str:
+    """What a file mode is, for a message: "a directory", "a FIFO", "a regular file"...
+
+    >>> kind_of(0o020666)
+    'a character device'
+    """
+    return "a regular file" if stat.S_ISREG(mode) else _KINDS.get(stat.S_IFMT(mode), "not a file")
+
+
 def _refuse_special(path: Path, shown: str, mode: int | None = None) -> None:
     """A KgError when ``path`` exists and is anything but a regular file."""
     if mode is None:
@@ -51,9 +60,8 @@ def _refuse_special(path: Path, shown: str, mode: int | None = None) -> None:
         except FileNotFoundError:
             return
     if not stat.S_ISREG(mode):
-        kind = _KINDS.get(stat.S_IFMT(mode), "not a file")
-        raise fail(shown, f"is {kind}, not a regular file: it is not replaced", hint="give the path of a file",
-                   exit_code=2)
+        raise fail(shown, f"is {kind_of(mode)}, not a regular file: it is not replaced",
+                   hint="give the path of a file", exit_code=2)
 
 
 def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:

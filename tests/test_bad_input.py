@@ -4,11 +4,16 @@ exits non-zero, and leaves exports/ byte-for-byte untouched with no temporary fi
 from __future__ import annotations
 
 import os
+import resource
 import stat
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.conftest import REPO
 from tests.test_build import edit, line_of, run, snapshot
 
 FACTS = "facts/kitchen.yaml"
@@ -295,3 +300,50 @@ def test_query_output_never_writes_into_the_inputs(kitchen: Path, monkeypatch: p
     code, _, err = run(kitchen, "query", "ASK {}", "-o", "facts/kitchen.yaml")
     assert code == 2 and snapshot(kitchen / "facts") == before
     assert "refusing to write into facts/" in err
+
+
+# --- issue 21: special files in facts/ and sources/ -----------------------------------------
+
+def build_in_a_process(kitchen: Path) -> tuple[int, str]:
+    """``kg build`` as a process with 1 GB of memory and 60 s: a file that never ends must not matter."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    try:
+        done = subprocess.run([sys.executable, "-m", "cli", "-C", str(kitchen), "build"], cwd=REPO, text=True,
+                              capture_output=True, timeout=60, preexec_fn=limit, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("kg build hung")
+    return done.returncode, done.stderr
+
+
+@pytest.mark.parametrize(("make", "kind"), [
+    (lambda path: path.symlink_to("/dev/zero"), "a character device"),
+    (os.mkfifo, "a FIFO"),
+], ids=["symlink-to-dev-zero", "fifo"])
+def test_special_file_in_facts_is_refused(kitchen: Path, make: Any, kind: str) -> None:
+    before = build_then_break(kitchen)
+    make(kitchen / "facts" / "special.yaml")
+    code, err = build_in_a_process(kitchen)
+    assert code == 2, err
+    assert err.strip() == (f"error: facts/special.yaml: is {kind}, not a regular file "
+                           "(hint: curated files are plain files: replace it with the file itself)")
+    assert snapshot(kitchen / "exports") == before
+
+
+def test_source_text_that_is_a_device_is_refused(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    text = kitchen / "sources" / "fixture-text.txt"
+    text.unlink()
+    text.symlink_to("/dev/zero")
+    code, err = build_in_a_process(kitchen)
+    assert code == 2, err
+    assert "error: sources/fixture-text.txt: is a character device, not a regular file" in err
+    assert snapshot(kitchen / "exports") == before
+
+
+def test_source_text_outside_sources_is_refused(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    edit(kitchen / "sources" / "src-fixture.yaml", "file: fixture-text.txt", "file: ../facts/kitchen.yaml")
+    assert_refused(kitchen, before, "error: sources/src-fixture.yaml:1: src-fixture: file '../facts/kitchen.yaml' "
+                   "is not a file name in sources/ (hint: the text sits next to its record, e.g. file: src-fixture.txt)")

@@ -19,6 +19,7 @@ from typing import Any
 from kg.curate import schema
 from kg.curate.arabic import normalize
 from kg.curate.drafts import review_drafts
+from kg.curate.files import TEXT_LIMIT, read_regular
 from kg.curate.yamlfile import Located
 from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError
@@ -150,7 +151,12 @@ def _load_sources(corpus: Corpus, problems: list[Problem]) -> None:
         if len(problems) > before:
             continue
         text_path = path.parent / str(meta["file"])
-        raw = text_path.read_bytes()
+        try:
+            raw = read_regular(text_path, _rel(corpus, text_path), limit=TEXT_LIMIT, what="source texts",
+                               hint="a source text is a plain file: put the text itself in sources/")
+        except KgError as exc:
+            problems.extend(exc.problems)
+            continue
         if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
             problems.append(Problem(name, meta.line, str(meta["id"]),
                                     f"sha256 does not match {meta['file']}",
@@ -178,8 +184,13 @@ def _check_source_meta(meta: Located, name: str, path: Path, problems: list[Prob
     if sid != path.stem:
         problems.append(Problem(name, meta.line, sid, f"id must match the file name {path.stem!r}",
                                 "rename the file or fix the id"))
-    if not (path.parent / str(meta["file"])).is_file():
-        problems.append(Problem(name, meta.line, sid, f"source text {meta['file']} not found",
+    file = str(meta["file"])
+    if Path(file).name != file or file.startswith("."):
+        problems.append(Problem(name, meta.line, sid, f"file {file!r} is not a file name in sources/",
+                                f"the text sits next to its record, e.g. file: {sid}.txt"))
+        return
+    if not (path.parent / file).exists():
+        problems.append(Problem(name, meta.line, sid, f"source text {file} not found",
                                 "put the text next to its record in sources/"))
     try:
         parse_date(str(meta["published"]))

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.curate.files import TEXT_LIMIT, read_regular
 from kg.curate.yamlfile import Located
 from kg.curate.yamlfile import load as load_yaml
 from kg.errors import KgError
@@ -110,7 +111,7 @@ def _source_text(root: Path, source: str | None) -> str | None:
         record = load_yaml(meta, str(meta)) if meta.is_file() else None
         if isinstance(record, dict) and record.get("file"):
             name = str(record["file"])
-        return (root / "sources" / name).read_bytes().decode("utf-8")
+        return read_regular(root / "sources" / name, limit=TEXT_LIMIT).decode("utf-8")
     except (KgError, OSError, UnicodeDecodeError):
         return None
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from kg.curate.files import read_regular
 from kg.errors import fail
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -123,13 +124,9 @@ def loads(text: str, name: str) -> Any:
 
 
 def load(path: Path, name: str | None = None) -> Any:
-    """Read and parse a YAML file; refuse huge, empty or non-UTF-8 files with a clear error."""
+    """Read and parse a YAML file; refuse special, huge, empty or non-UTF-8 files with a clear error."""
     name = name or str(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise fail(name, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB "
-                   "limit for curated files", hint="split it into several files", exit_code=2)
-    raw = path.read_bytes()
+    raw = read_regular(path, name, limit=MAX_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.curate.files import TEXT_LIMIT, read_regular
 from kg.curate.yamlfile import Located
 from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError, DateSpan
@@ -80,7 +81,7 @@ def read_source(root: Path, source: str) -> tuple[str, Located]:
         raise fail(str(meta_path), "a source record must be a mapping", exit_code=2)
     text_path = meta_path.parent / str(meta.get("file") or f"{source}.txt")
     try:
-        return text_path.read_bytes().decode("utf-8"), meta
+        return read_regular(text_path, limit=TEXT_LIMIT, what="source texts").decode("utf-8"), meta
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(str(text_path), f"cannot read the source text: {exc}", exit_code=2) from None
 

@@ -346,4 +346,73 @@ def test_source_text_outside_sources_is_refused(kitchen: Path) -> None:
     before = build_then_break(kitchen)
     edit(kitchen / "sources" / "src-fixture.yaml", "file: fixture-text.txt", "file: ../facts/kitchen.yaml")
     assert_refused(kitchen, before, "error: sources/src-fixture.yaml:1: src-fixture: file '../facts/kitchen.yaml' "
-                   "is not a file name in sources/ (hint: the text sits next to its record, e.g. file: src-fixture.txt)")
+                   "is not a file name in sources/ "
+                   "(hint: the text sits next to its record, e.g. file: src-fixture.txt)")
+
+
+# --- issue 21: messages that say what is wrong ----------------------------------------------
+
+def test_a_deleted_source_record_is_one_line(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    (kitchen / "sources" / "src-fixture.yaml").unlink()
+    err = assert_refused(kitchen, before, "error: facts/kitchen.yaml:37: test-bombing-2020: unknown source "
+                         "'src-fixture', cited by 16 records: there is no sources/src-fixture.yaml (hint: restore the record, e.g. "
+                         "git checkout -- sources/src-fixture.yaml, or add the source with kg add-source)")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_lineage_cycle_names_its_facts(kitchen: Path) -> None:
+    before = build_then_break(kitchen)
+    with open(kitchen / FACTS, "a", encoding="utf-8") as handle:
+        handle.write(
+            "  - id: f-fixture-99\n    type: Split\n    kind: split\n    from: [branch-group]\n"
+            "    to: [test-agency]\n    quote: \"انشقت جماعة الفرع\"\n"
+            "  - id: f-fixture-98\n    type: Split\n    kind: split\n    from: [test-agency]\n"
+            "    to: [test-group]\n    quote: \"وكالة الاختبار\"\n")
+    closing = line_of(kitchen / FACTS, "id: f-fixture-98")
+    assert_refused(kitchen, before, f"error: {FACTS}:4: test-group: is its own ancestor: its lineage (splits and "
+                   "formations) forms a cycle: test-group → branch-group (f-fixture-04) → test-agency (f-fixture-99) "
+                   f"→ test-group (f-fixture-98, {FACTS}:{closing}, closes it) (SHACL NoLineageCycleShape) "
+                   "(hint: check from: and to: in these facts)")
+
+
+def test_a_truncated_import_names_its_line(kitchen: Path) -> None:
+    assert run(kitchen, "build")[0] == 0
+    (kitchen / "imports").mkdir()
+    whole = (kitchen / "exports" / "graph.nt").read_bytes()
+    (kitchen / "imports" / "cut.nt").write_bytes(whole[: whole.index(b"\n", 2000) + 40])
+    line = whole[:2000].count(b"\n") + 2
+    code, _, err = run(kitchen, "build")
+    assert code == 2
+    assert err.startswith(f"error: {kitchen}/imports/cut.nt:{line}: not valid N-Triples: "), err
+    assert "(hint: the file is cut short or damaged: import its dataset again)" in err
+
+
+def test_validate_names_the_line_of_truncated_ntriples(tmp_path: Path) -> None:
+    whole = (REPO / "exports" / "graph.nt").read_bytes()
+    cut = tmp_path / "cut.nt"
+    cut.write_bytes(whole[: whole.index(b"\n", 2000) + 40])
+    line = whole[:2000].count(b"\n") + 2
+    code, _, err = run(tmp_path, "validate", str(cut))
+    assert code == 2
+    assert err.startswith(f"error: {cut}:{line}: cannot parse as nt: "), err
+
+
+def test_a_nul_filled_text_is_not_a_source(tmp_path: Path) -> None:
+    text = tmp_path / "zeros.txt"
+    text.write_bytes(b"\0" * 4096)
+    code, _, err = run(tmp_path, "add-source", str(text))
+    assert code == 2 and not (tmp_path / "sources").exists()
+    assert err.strip() == (f"error: {text}: the text holds NUL bytes (4096 of 4096), so it is not text "
+                           "(hint: give the article's text, saved as UTF-8)")
+
+
+@pytest.mark.parametrize("source", ["../sources/src-fixture", "sources/src-fixture.yaml", "/etc/passwd"])
+def test_extract_takes_a_source_id_not_a_path(kitchen: Path, source: str) -> None:
+    assert run(kitchen, "build")[0] == 0
+    code, _, err = run(kitchen, "extract", source)
+    assert code == 2
+    hint = "did you mean src-fixture?" if "src-fixture" in source else "known sources: src-fixture"
+    assert err.strip() == f"error: {source}: is not a source id (hint: {hint})"
+    assert sorted(p.relative_to(kitchen).as_posix() for p in kitchen.rglob("*.yaml")) == [
+        "facts/kitchen.yaml", "sources/src-fixture.yaml"]

@@ -248,6 +248,7 @@ def _add_unique(table: dict[str, Record], record: Record, problems: list[Problem
 
 def _check_references(corpus: Corpus, problems: list[Problem]) -> None:
     fact_ids: dict[str, Record] = {}
+    missing: dict[str, list[Record]] = {}  # unknown source id: the records citing it
     for fact in corpus.facts:
         if fact.id in corpus.entities or fact.id in corpus.sources:
             problems.append(Problem(fact.file, fact.line, fact.id, "duplicate id",
@@ -262,7 +263,21 @@ def _check_references(corpus: Corpus, problems: list[Problem]) -> None:
                 for ref in values if isinstance(values, list) else [values]:
                     _check_ref(corpus, record, key, str(ref), problems)
         if "quote" in record.data or record.kind != "entity":
-            _check_quote(corpus, record, problems)
+            _check_quote(corpus, record, problems, missing)
+    for sid, citing in missing.items():
+        problems.append(_missing_source(corpus, sid, citing))
+
+
+def _missing_source(corpus: Corpus, sid: str, citing: list[Record]) -> Problem:
+    """One problem for an unknown source, however many records cite it: a typo, or a deleted record."""
+    first = citing[0]
+    if len(citing) == 1:
+        return Problem(first.file, first.line, first.id, f"unknown source {sid!r}",
+                       f"known sources: {', '.join(sorted(corpus.sources)) or 'none'}")
+    record = f"sources/{sid}.yaml"
+    return Problem(first.file, first.line, first.id, f"unknown source {sid!r}, cited by {len(citing)} records: "
+                   f"there is no {record}", f"restore the record, e.g. git checkout -- {record}, "
+                   "or add the source with kg add-source")
 
 
 def _check_ref(corpus: Corpus, record: Record, key: str, ref: str, problems: list[Problem]) -> None:
@@ -280,7 +295,7 @@ def _check_ref(corpus: Corpus, record: Record, key: str, ref: str, problems: lis
                                 "point it at an entity of the right type"))
 
 
-def _check_quote(corpus: Corpus, record: Record, problems: list[Problem]) -> None:
+def _check_quote(corpus: Corpus, record: Record, problems: list[Problem], missing: dict[str, list[Record]]) -> None:
     sid = record.source
     if not sid:
         problems.append(Problem(record.file, record.line, record.id, "no source given",
@@ -288,8 +303,7 @@ def _check_quote(corpus: Corpus, record: Record, problems: list[Problem]) -> Non
         return
     doc = corpus.sources.get(sid)
     if doc is None:
-        problems.append(Problem(record.file, record.line, record.id, f"unknown source {sid!r}",
-                                f"known sources: {', '.join(sorted(corpus.sources)) or 'none'}"))
+        missing.setdefault(str(sid), []).append(record)
         return
     quote = str(record.data.get("quote", ""))
     if normalize(quote) not in doc.normalized:

@@ -76,7 +76,8 @@ class _Loader(yaml.SafeLoader):  # type: ignore[misc]
                 )
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
             if key in seen:
-                raise DuplicateKey(key, seen[key], key_node.start_mark.line + 1, _id_of(node), key_node.start_mark)
+                raise DuplicateKey(str(key_node.value), seen[key], key_node.start_mark.line + 1, _id_of(node),
+                                   key_node.start_mark)
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=True)
 

@@ -115,7 +115,8 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
         validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True, workers=workers)
         result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
         record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
-                  "lines": result.lines, "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
+                  "lines": result.lines, "rows": result.rows, "imported": result.imported,
+                  "skipped": len(result.skipped),
                   "triples": result.triples, "nt_sha256": hashlib.sha256(body).hexdigest(),
                   "skipped_rows": [str(p) for p in result.skipped]}
         files = {f"{dataset_id}.csv": data, f"{dataset_id}.nt": body,

@@ -18,7 +18,7 @@ import pyoxigraph
 from rdflib import Graph
 
 from kg.atomic import Busy, locked
-from kg.errors import fail
+from kg.errors import fail, syntax_error
 from kg.namespaces import bind_prefixes
 from kg.store.store_view import view
 
@@ -26,6 +26,7 @@ BUILT = Path("exports") / "graph.nt"
 STORE = Path(".kg") / "store"
 STAMP = Path(".kg") / "store.sha256"
 LOCK = Path(".kg") / "build.lock"
+DAMAGED = "the file is cut short or damaged: import its dataset again"
 
 
 @contextlib.contextmanager
@@ -141,7 +142,13 @@ def build_store(root: Path) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     store = pyoxigraph.Store(str(staging))
     for path in loaded_files(root):
-        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        try:
+            store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        except SyntaxError as exc:
+            del store
+            shutil.rmtree(staging, ignore_errors=True)
+            line, message = syntax_error(exc)
+            raise fail(str(path), f"not valid N-Triples: {message}", line=line, hint=DAMAGED, exit_code=2) from None
     # bulk_load leaves its sorted runs side by side, and a store opened read-only never merges
     # them: every lookup then reads each run. Compacting once here made the index lookups of
     # kg attacks --by on 200,000 incidents 4-5x faster (1.8 s -> 0.35 s), for 9 s of loading.

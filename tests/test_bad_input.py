@@ -357,7 +357,8 @@ def test_a_deleted_source_record_is_one_line(kitchen: Path) -> None:
     (kitchen / "sources" / "src-fixture.yaml").unlink()
     err = assert_refused(kitchen, before, "error: facts/kitchen.yaml:37: test-bombing-2020: unknown source "
                          "'src-fixture', cited by 16 records: there is no sources/src-fixture.yaml "
-                         "(hint: restore the record, e.g. git checkout -- sources/src-fixture.yaml, or add the source with kg add-source)")
+                         "(hint: restore the record, e.g. git checkout -- sources/src-fixture.yaml, "
+                         "or add the source with kg add-source)")
     assert len(err.strip().splitlines()) == 1
 
 

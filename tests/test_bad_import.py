@@ -4,7 +4,10 @@ nothing written to imports/. docs/reliability.md lists these cases."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +99,50 @@ def test_a_header_only_file_says_so(project: Path, tmp_path: Path) -> None:
     err = refused(project, path, f"error: {path}: the file has a header and no rows (hint: export the rows too, "
                   "or check you gave the right file)", code=1)
     assert "see the reasons above" not in err
+
+
+def import_measured(root: Path, path: Path) -> tuple[int, str, int]:
+    """``kg import gtd`` as a process capped at 3 GB: its exit code, stderr and peak memory in MB."""
+    code = ("import resource, runpy, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"
+            f"sys.argv = ['kg', '-C', {str(root)!r}, 'import', 'gtd', {str(path)!r}]\n"
+            "try:\n    runpy.run_module('cli', run_name='__main__')\nfinally:\n"
+            "    print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                          check=False)
+    err, _, peak = done.stderr.rpartition("peak ")
+    return done.returncode, err, int(peak) // 1024
+
+
+def test_a_gigabyte_of_nul_bytes_is_refused_at_once_in_little_memory(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "nul.csv"
+    with open(path, "wb") as handle:
+        handle.write(HEADER.encode("utf-8") + b"\n")
+        handle.truncate(1 << 30)  # a sparse gigabyte of NUL bytes after the header
+    code, err, peak = import_measured(project, path)
+    assert code == 2, err
+    assert err.strip() == (f"error: {path}:2: a NUL byte (hint: a CSV file is text; this looks like a binary "
+                           "or damaged file)")
+    assert peak < 250, peak  # MB: the interpreter and kg take about 75
+    assert not (project / "imports").exists() or not list((project / "imports").iterdir())
+
+
+def test_an_endless_line_is_refused_in_little_memory(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    with open(path, "wb") as handle:
+        handle.write(HEADER.encode("utf-8") + b"\n201501010001,")
+        for _ in range(64):
+            handle.write(b"x" * (1 << 20))
+    code, err, peak = import_measured(project, path)
+    assert code == 2, err
+    assert err.strip() == (f"error: {path}:2: the line is over 1 MB long, and no GTD row is (hint: check this is "
+                           "a GTD-format CSV file)")
+    assert peak < 250, peak
+
+
+def test_a_fifo_is_not_read(project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "pipe.csv"
+    os.mkfifo(path)
+    code, err, _ = import_measured(project, path)
+    assert code == 2
+    assert err.strip().startswith(f"error: {path}: is a FIFO, not a regular file")

@@ -13,7 +13,7 @@ import networkx as nx
 from rdflib import URIRef
 
 from kg.analysis.resolve import project_index
-from kg.atomic import write_files
+from kg.atomic import commit_files
 from kg.curate import corpus as corpus_mod
 from kg.curate.corpus import Corpus, Record, SourceDoc
 from kg.errors import KgError, Problem
@@ -56,22 +56,31 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
 
     With ``check``, nothing is written and ``stale`` lists the export files that differ
     from a fresh build (missing ones included).
+
+    A build holds the build lock from reading the facts to its last write, so a build
+    that started earlier can never finish later and overwrite what a later one wrote;
+    ``exports/`` changes in one step (:func:`kg.atomic.commit_files`).
     """
-    corpus, compiled = compile_checked(root)
-    files = (exports or default_exports()).render(compiled.graph)
-    check_imports(root, files["graph.nt"])
-    result = BuildResult(corpus, compiled, files)
     folder = root / EXPORTS
     if check:
-        result.stale = [name for name, data in sorted(files.items())
+        result = _built(root, exports)
+        result.stale = [name for name, data in sorted(result.files.items())
                         if not (folder / name).is_file() or (folder / name).read_bytes() != data]
         return result
     with writing(root):
-        result.written = write_files(folder, files)
+        result = _built(root, exports)
+        result.written = commit_files(folder, result.files)
         if not store_is_fresh(root):
             build_store(root)
             project_index(root, stored_graph(root))  # the resolver's name index, made once here
     return result
+
+
+def _built(root: Path, exports: ExportSet | None) -> BuildResult:
+    corpus, compiled = compile_checked(root)
+    files = (exports or default_exports()).render(compiled.graph)
+    check_imports(root, files["graph.nt"])
+    return BuildResult(corpus, compiled, files)
 
 
 def check_imports(root: Path, curated_nt: bytes) -> None:

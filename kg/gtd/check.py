@@ -34,6 +34,7 @@ import yaml
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from kg.atomic import write_files
 from kg.errors import KgError, Problem, fail, syntax_error
 from kg.graph.validate import Report, shapes_graph, validate
 from kg.gtd.chunks import worker_count
@@ -166,5 +167,4 @@ def remember_valid(root: Path, keys: list[str]) -> None:
     """Record imports found valid against a curated graph, so a build does not check them twice."""
     known = known_valid(root)
     if set(keys) - known:
-        (root / MEMO).parent.mkdir(exist_ok=True)
-        (root / MEMO).write_text("\n".join(sorted(known | set(keys))) + "\n")
+        write_files((root / MEMO).parent, {MEMO.name: ("\n".join(sorted(known | set(keys))) + "\n").encode()})

@@ -82,18 +82,21 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
     with writing(root):  # from reading imports/ to the last write: no other import or build between
         generation = NewGeneration(root / IMPORTS)
         try:
-            result = _import(root, path, generation, source_id=source_id, strict=strict, encoding=encoding,
-                             resolver=resolver, progress=progress, workers=workers, threshold=threshold,
-                             chunk_rows=chunk_rows)
+            result, valid = _import(root, path, generation, source_id=source_id, strict=strict,
+                                    encoding=encoding, resolver=resolver, progress=progress, workers=workers,
+                                    threshold=threshold, chunk_rows=chunk_rows)
             generation.commit()
         finally:
             generation.discard()
+        if valid:
+            remember_valid(root, [valid])  # once the import is in: the cache never names what is not there
     return result
 
 
 def _import(root: Path, path: Path, generation: NewGeneration, *, source_id: str | None, strict: bool,
             encoding: str, resolver: Resolver | None, progress: Callable[[int], None] | None,
-            workers: int | None, threshold: int, chunk_rows: int) -> Imported:
+            workers: int | None, threshold: int, chunk_rows: int) -> tuple[Imported, str]:
+    """The import written into ``generation``, and its validity key (see :func:`remember_valid`)."""
     started = time.perf_counter()
     with generation.create(INCOMING) as out:
         scanned = copy_scanned(path, out, encoding)
@@ -131,10 +134,8 @@ def _import(root: Path, path: Path, generation: NewGeneration, *, source_id: str
     generation.write(f"{dataset_id}.nt", body)
     generation.write(f"{dataset_id}.yaml", yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode())
     result.files = [f"{dataset_id}.{kind}" for kind in ("csv", "nt", "yaml")]
-    if curated_nt is not None:
-        remember_valid(root, [validity_key(curated_nt, body)])
     result.seconds["write"] = time.perf_counter() - started - result.seconds["compile"] - result.seconds["validate"]
-    return result
+    return result, validity_key(curated_nt, body) if curated_nt is not None else ""
 
 
 def _refuse_empty(path: Path, result: Imported, overlap: list[tuple[int, str]], earlier: dict[str, str]) -> None:

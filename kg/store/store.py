@@ -17,12 +17,13 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph
 
-from kg.atomic import Busy, locked
+from kg.atomic import Busy, locked, recover, write_files
 from kg.errors import fail, syntax_error
 from kg.namespaces import bind_prefixes
 from kg.store.store_view import view
 
 BUILT = Path("exports") / "graph.nt"
+IMPORTS = Path("imports")
 STORE = Path(".kg") / "store"
 STAMP = Path(".kg") / "store.sha256"
 LOCK = Path(".kg") / "build.lock"
@@ -34,14 +35,32 @@ def writing(root: Path) -> Iterator[None]:
     """Hold the build lock while a ``kg build`` or ``kg import`` reads what it builds on and writes.
 
     One writer at a time: a second is refused at once, in one line, rather than waiting
-    (or, worse, both reading the same state and each writing its half).
+    (or, worse, both reading the same state and each writing its half). The holder
+    first completes or undoes what a killed writer left (:func:`kg.atomic.recover`).
     """
     try:
         with locked(root / LOCK):
+            recover(root / BUILT.parent)  # a swap a killed writer left half done, and its leftovers
+            recover(root / IMPORTS)
+            clean_state(root)
             yield
     except Busy:
         raise fail(str(root / LOCK), "another kg build or kg import is running",
                    hint="wait for it to finish, then run this again", exit_code=2) from None
+
+
+def clean_state(root: Path) -> None:
+    """Delete what a killed writer left in ``.kg``: a store being loaded or retired, a file half written.
+
+    Only the holder of the build lock calls it: nobody else makes these.
+    """
+    state = root / STORE.parent
+    if not state.is_dir():
+        return
+    for leftover in [*state.glob("store.tmp-*"), *state.glob("store.old-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    for partial in state.glob(".*.tmp"):
+        partial.unlink(missing_ok=True)
 
 
 def _built(root: Path) -> Path:
@@ -76,9 +95,6 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
 def graph_of(store: pyoxigraph.Store) -> Graph:
     """An open store's default graph as a read-only rdflib ``Graph`` (:mod:`kg.store.store_view`)."""
     return bind_prefixes(view(store))
-
-
-IMPORTS = Path("imports")
 
 
 def loaded_files(root: Path) -> list[Path]:
@@ -160,9 +176,7 @@ def build_store(root: Path) -> Path:
         os.replace(target, retired)
     os.replace(staging, target)
     shutil.rmtree(retired, ignore_errors=True)
-    stamp = root / STAMP
-    stamp.with_suffix(".tmp").write_text("\n".join([digest, *_file_stats(root)]) + "\n")
-    os.replace(stamp.with_suffix(".tmp"), stamp)
+    write_files(root / STAMP.parent, {STAMP.name: ("\n".join([digest, *_file_stats(root)]) + "\n").encode()})
     return target
 
 

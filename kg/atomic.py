@@ -14,10 +14,13 @@ import ctypes
 import errno
 import fcntl
 import itertools
+import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -285,3 +288,21 @@ def _sync(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def exit_with_parent() -> None:
+    """In a worker process: exit at once when the process that started it dies, even by ``kill -9``.
+
+    A pool's workers otherwise wait on their queue, which their siblings keep open, long
+    after the import that started them is gone. Call it first thing in the worker (a pool's
+    ``initializer``); it does nothing in a process that no ``multiprocessing`` parent started.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -212,3 +213,75 @@ def test_without_an_atomic_swap_a_kill_is_completed_or_undone(tmp_path: Path) ->
         seen.add("old" if state == old else "new")
         assert [p.name for p in folder.parent.iterdir()] == ["out"]
     assert n == 3 and seen == {"old", "new"}  # two renames: killed before each, then not at all
+
+
+# --- leftovers: a killed build's store, a killed import's workers ------------------------------
+
+def test_a_killed_builds_store_is_cleaned_at_the_next_start(kitchen: Path, tmp_path: Path) -> None:
+    build(kitchen)
+    edit(kitchen / "facts" / "kitchen.yaml", "A fixture organization.", "A new note.")
+    for _, project in killed_at_each_rename(kitchen, tmp_path, "build"):
+        state = project / ".kg"
+        left = [p.name for p in state.rglob("*") if p.is_dir() and ("tmp" in p.name or "loading" in p.name)]
+        if not left:
+            continue
+        assert run(project, "query", "ASK {}")[0] == 0  # the next command of any kind cleans up
+        assert leftovers(project) == [] and not [p for p in state.rglob("*") if "loading" in p.name], left
+        return
+    pytest.fail("no kill left a store being loaded behind")
+
+
+WORKERS = """
+import sys
+from pathlib import Path
+from kg.gtd.importer import import_gtd
+import_gtd(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, threshold=0, chunk_rows=50)
+"""
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+def test_import_workers_exit_when_the_import_is_killed(project: Path, tmp_path: Path, synth: ModuleType) -> None:
+    incoming = tmp_path / "big.csv"
+    incoming.write_bytes(synth.write(4000, 5))
+    parent = subprocess.Popen([sys.executable, "-c", WORKERS, str(project), str(incoming)], cwd=REPO)
+    workers: set[int] = set()
+    try:
+        for _ in range(600):
+            workers = children_of(parent.pid)
+            if len(workers) >= 2:
+                break
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the import started no worker processes"
+        time.sleep(0.5)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(workers), f"workers {sorted(alive(workers))} outlived the killed import"
+    finally:
+        for pid in alive(workers):
+            os.kill(pid, 9)

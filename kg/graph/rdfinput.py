@@ -15,6 +15,7 @@ import pyoxigraph
 from pyld import jsonld
 from rdflib import Graph
 
+from kg.curate.files import read_regular
 from kg.errors import fail, syntax_error
 from kg.graph.context import no_remote_documents
 from kg.graph.validate import Report, validate
@@ -48,9 +49,7 @@ def read_graph(paths: list[Path]) -> Graph:
         if fmt is None:
             raise fail(str(path), f"unknown RDF file type {path.suffix!r}",
                        hint=f"use one of {', '.join(sorted(FORMATS))}", exit_code=2)
-        if path.stat().st_size > MAX_BYTES:
-            raise fail(str(path), "file is over the 200 MB input cap", hint="split it", exit_code=2)
-        data = path.read_bytes()
+        data = read_regular(path, limit=MAX_BYTES, what="RDF input", hint="give the RDF file itself")
         if fmt == "xml":
             match = _DECLARATION.search(data)
             if match:
@@ -65,8 +64,9 @@ def read_graph(paths: list[Path]) -> Graph:
                 graph.parse(data=data, format=fmt)
         except Exception as exc:  # parsers raise many types; all mean "not valid RDF"
             located = _located(data, fmt)
-            line, message = located if located else (None, str(exc).splitlines()[0][:200])
-            raise fail(str(path), f"cannot parse as {fmt}: {message}", line=line,
+            at: int | None = located[0] if located else None
+            message = located[1] if located else str(exc).splitlines()[0][:200]
+            raise fail(str(path), f"cannot parse as {fmt}: {message}", line=at,
                        hint="check the syntax", exit_code=2) from None
     return graph
 

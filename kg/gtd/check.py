@@ -34,7 +34,7 @@ import yaml
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kg.atomic import write_files
+from kg.atomic import exit_with_parent, write_files
 from kg.errors import KgError, Problem, fail, syntax_error
 from kg.graph.validate import Report, shapes_graph, validate
 from kg.gtd.chunks import worker_count
@@ -104,7 +104,8 @@ def validate_import(root: Path, body: bytes, where: str, *, curated_nt: bytes | 
 
 
 def _in_processes(head: bytes, parts: Iterator[bytes], workers: int) -> Report | None:
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=exit_with_parent) as pool:
         pending = deque(pool.submit(check_block, head, part) for part in islice(parts, workers + 1))
         while pending:
             report = pending.popleft().result()

@@ -12,19 +12,25 @@ result: the caller runs the build's checks on the new text before writing it.
 ...          "  - {entity: x, quote: \\"أ\\", span: [0, 1], status: candidate, note: \\"ambiguous: also y\\"}\\n")
 >>> item = draft_items(load(draft))[0]
 >>> item.key, hints(item.note).alternatives
-('m0', {'entity': ['y']})
+('me67c1471', {'entity': ['y']})
 >>> facts, rest = apply(Change("accept", add=[("mentions", accepted(item))], remove=[item]), None, draft, "src-1")
 >>> print(facts, end="")
 source: src-1
 <BLANKLINE>
+entities: []
+<BLANKLINE>
 mentions:
   - {entity: x, quote: "أ"}
+<BLANKLINE>
+facts: []
 >>> rest
 'source: src-1\\nmentions: []\\n'
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +38,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from kg.curate import schema
 from kg.curate.drafts import CANDIDATE, SECTIONS
 from kg.curate.roundtrip import dump, load, plain, styled
 
@@ -45,16 +52,16 @@ _FILL = re.compile(r"fill in: ([a-z_]+(?:, [a-z_]+)*)")
 
 @dataclass(frozen=True)
 class DraftItem:
-    """One candidate waiting in a draft, as plain data, and where it sits there."""
+    """One candidate waiting in a draft, as plain data, and where it sits there.
+
+    Its ``key`` names it on the page and in forms: the section's letter and a hash of the
+    candidate, so it stays the same while other candidates come and go.
+    """
 
     section: str
     index: int
     data: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        """A short name for the page and its forms: section letter and position (``m3``)."""
-        return f"{SECTION_KEYS[self.section]}{self.index}"
+    key: str = ""
 
     @property
     def type(self) -> str:
@@ -99,11 +106,27 @@ def hints(note: str) -> Hints:
 def draft_items(doc: Any) -> list[DraftItem]:
     """The candidates of a draft document, section by section, in file order."""
     items = []
+    seen: set[str] = set()
     for section in SECTIONS:
         for index, record in enumerate(doc.get(section) or [] if isinstance(doc, dict) else []):
             if isinstance(record, dict) and record.get("status") == CANDIDATE:
-                items.append(DraftItem(section, index, plain(record)))
+                data = plain(record)
+                key = base = item_key(section, data)
+                while key in seen:  # two identical candidates: the second is key-2, and so on
+                    key = f"{base}-{len([k for k in seen if k.startswith(base)]) + 1}"
+                seen.add(key)
+                items.append(DraftItem(section, index, data, key))
     return items
+
+
+def item_key(section: str, data: dict[str, Any]) -> str:
+    """The key of a candidate: its section's letter and the start of a hash of its content.
+
+    >>> item_key("mentions", {"entity": "x", "quote": "أ", "span": [0, 1]})
+    'm9ef65f51'
+    """
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return f"{SECTION_KEYS[section]}{digest[:8]}"
 
 
 def accepted(item: DraftItem) -> dict[str, Any]:
@@ -154,7 +177,7 @@ def apply(change: Change, facts_text: str | None, draft_text: str, source: str) 
     """The facts file and the draft after ``change`` (``None``: the facts file stays absent)."""
     facts = None
     if change.add or facts_text is not None:
-        facts = load(facts_text) if facts_text is not None else CommentedMap([("source", source)])
+        facts = load(facts_text if facts_text is not None else new_facts_file(source))
         for section, record in change.add:
             _section(facts, section).append(styled(record, flow=section == "mentions"))
     draft = load(draft_text)
@@ -167,15 +190,34 @@ def apply(change: Change, facts_text: str | None, draft_text: str, source: str) 
     return (dump(facts) if facts is not None else None), dump(draft)
 
 
+def new_facts_file(source: str) -> str:
+    """The text a source's facts file starts from when its first record is accepted."""
+    return f"source: {source}\n\nentities: []\n\nmentions: []\n\nfacts: []\n"
+
+
+def canonical(record: dict[str, Any], type_: str) -> dict[str, Any]:
+    """A record's keys in the order the curated files use: what it is, what it says, then its grounding.
+
+    >>> canonical({"quote": "q", "status": "alleged", "about": ["a"], "type": "Allegation", "id": "f-1"}, "Allegation")
+    {'id': 'f-1', 'type': 'Allegation', 'about': ['a'], 'quote': 'q', 'status': 'alleged'}
+    """
+    middle = [k for k in schema.FIELDS.get(type_, {}) if k not in _HEAD and k not in _TAIL]
+    order = {key: n for n, key in enumerate([*_HEAD, *middle, *_TAIL])}
+    return dict(sorted(record.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+_HEAD = ("id", "type", "kind", "entity")
+_TAIL = ("date", "start", "end", "as_of", "quote", "gloss", "status", "according_to", "according_to_text",
+         "credibility", "note")
+
+
 def _section(doc: CommentedMap, section: str) -> CommentedSeq:
     """The list of a section, created in its place (entities, mentions, facts) if missing."""
     seq = doc.get(section)
     if not isinstance(seq, CommentedSeq):
         seq = CommentedSeq()
         later = [k for k in SECTIONS[SECTIONS.index(section) + 1:] if k in doc]
-        position = list(doc).index(later[0]) if later else len(doc)
-        doc.insert(position, section, seq)
-        doc.yaml_set_comment_before_after_key(section, before="\n")
+        doc.insert(list(doc).index(later[0]) if later else len(doc), section, seq)
     if not seq:
         seq.fa.set_block_style()  # "entities: []" becomes a block list when the first one comes
     return seq

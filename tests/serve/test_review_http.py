@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.serve.workspace import SOURCE, form_values, hashes, make_project, request, serving
+from tests.serve.workspace import SOURCE, form_values, hashes, key_of, make_project, request, serving
 
 
 @pytest.fixture
@@ -28,6 +28,11 @@ def page(url: str) -> tuple[str, dict[str, str]]:
     return body, form_values(body)
 
 
+CLAIM = "f-07f3032a-c01"
+KILLED = "f-07f3032a-c02"
+BLAME = "f-07f3032a-c04"
+
+
 def facts(project: Path) -> dict:
     return yaml.safe_load((project / "facts" / f"{SOURCE}.yaml").read_text(encoding="utf-8"))
 
@@ -43,18 +48,22 @@ def test_queue_lists_the_draft_with_its_counts(url: str) -> None:
     assert "default-src 'self'" in headers["content-security-policy"]
 
 
-def test_source_page_shows_the_text_right_to_left_with_marked_spans(url: str) -> None:
+def test_source_page_shows_the_text_right_to_left_with_marked_spans(url: str, project: Path) -> None:
     body, _ = page(url)
     assert 'id="article" class="article" lang="ar" dir="rtl"' in body
-    assert 'data-keys="m0 f0 m1" data-start="0">كرمان</mark>' in body  # the place, inside two spans
+    place, claim = key_of(project, entity="kerman"), key_of(project, id=CLAIM)
+    attack = key_of(project, entity="kerman-bombings-2024")
+    inner = " ".join([place, *sorted([claim, attack])])  # the place, inside two spans of the same length
+    assert f'data-keys="{inner}" data-start="0">كرمان</mark>' in body
     assert body.count('<li id="cand-') == 17
     assert "ambiguous: also isis-k, khorasan-group" in body
 
 
 def test_accept_as_drafted_moves_the_candidate_with_a_new_id(url: str, project: Path) -> None:
     _, values = page(url)
-    status, headers, _ = request(f"{url}/review/{SOURCE}/accept", {**values, "item": "f0"}, follow=False)
-    assert status == 303 and headers["location"].startswith(f"/review/{SOURCE}?item=f0")
+    claim, after = key_of(project, id=CLAIM), key_of(project, id=KILLED)
+    status, headers, _ = request(f"{url}/review/{SOURCE}/accept", {**values, "item": claim}, follow=False)
+    assert status == 303 and headers["location"] == f"/review/{SOURCE}?item={after}#cand-{after}"  # the next one
     [fact] = facts(project)["facts"]
     assert fact["id"] == f"f-{SOURCE[4:]}-01" and fact["status"] == "claimed"  # the suggested status
     assert not {"span", "cue", "note"} & set(fact)
@@ -75,7 +84,7 @@ REFUSALS = [
 def test_refused_changes_write_nothing(url: str, project: Path, change: dict, headers: dict, status: int,
                                        message: str) -> None:
     _, values = page(url)
-    form = {**values, "item": "m0", **{k: v for k, v in change.items() if k != "drop_csrf"}}
+    form = {**values, "item": key_of(project, entity="kerman"), **{k: v for k, v in change.items() if k != "drop_csrf"}}
     if change.get("drop_csrf"):
         form.pop("csrf")
     before = hashes(project)
@@ -91,7 +100,7 @@ def test_refused_changes_write_nothing(url: str, project: Path, change: dict, he
 def test_a_path_outside_the_drafts_is_refused(url: str, project: Path, path: str) -> None:
     _, values = page(url)
     before = hashes(project)
-    code, _, body = request(url + path, {**values, "item": "m0"})
+    code, _, body = request(url + path, {**values, "item": key_of(project, entity="kerman")})
     assert code == 404 and ("no draft of" in body or "Not Found" in body), body[:300]
     assert hashes(project) == before
 
@@ -99,7 +108,7 @@ def test_a_path_outside_the_drafts_is_refused(url: str, project: Path, path: str
 def test_an_accept_that_fails_the_quote_check_is_refused_next_to_the_field(url: str, project: Path) -> None:
     _, values = page(url)
     before = hashes(project)
-    form = {**values, "item": "f1", "edited": "1", "f.quote": "مقتل 96 شخصا على الأقل", "f.attack": "kerman-bombings-2024",
+    form = {**values, "item": key_of(project, id=KILLED), "edited": "1", "f.quote": "مقتل 96 شخصا على الأقل", "f.attack": "kerman-bombings-2024",
             "f.measure": "killed", "f.value": "95", "f.qualifier": "at-least", "do": "accept"}
     code, _, body = request(f"{url}/review/{SOURCE}/accept", form)
     assert code == 422 and "quote not found in src-07f3032a" in body
@@ -111,7 +120,7 @@ def test_get_body_size_and_method_limits(url: str, project: Path) -> None:
     _, values = page(url)
     before = hashes(project)
     assert request(f"{url}/review/{SOURCE}/accept")[0] == 405  # a change is never a GET
-    code, _, body = request(f"{url}/review/{SOURCE}/accept", {**values, "item": "m0", "pad": "x" * 70_000})
+    code, _, body = request(f"{url}/review/{SOURCE}/accept", {**values, "item": "x", "pad": "x" * 70_000})
     assert code == 413 and "body: over 65536 bytes" in body
     code, _, body = request(f"{url}/review/{SOURCE}", headers={"Host": "attacker.test"})
     assert code == 400  # pages too: a rebound DNS name reads nothing
@@ -119,10 +128,11 @@ def test_get_body_size_and_method_limits(url: str, project: Path) -> None:
 
 
 def test_edit_picks_another_entity_and_status(url: str, project: Path) -> None:
-    body, values = page(url)
-    code, _, edit = request(f"{url}/review/{SOURCE}?edit=f3")
+    _, values = page(url)
+    blame = key_of(project, id=BLAME)
+    code, _, edit = request(f"{url}/review/{SOURCE}?edit={blame}")
     assert code == 200 and 'value="isis-k"' in edit and "The Islamic State&#39;s" in edit  # the note tells them apart
-    form = {**values, "item": "f3", "edited": "1", "do": "accept", "f.agent": "isis-k", "f.by": "us-officials",
+    form = {**values, "item": blame, "edited": "1", "do": "accept", "f.agent": "isis-k", "f.by": "us-officials",
             "f.attack": "kerman-bombings-2024", "f.status": "attributed", "f.quote": "وحمّل مسؤولون أمريكيون خراسان مسؤولية الهجوم"}
     code, _, _ = request(f"{url}/review/{SOURCE}/accept", form)
     assert code == 200
@@ -130,9 +140,9 @@ def test_edit_picks_another_entity_and_status(url: str, project: Path) -> None:
     assert (fact["agent"], fact["status"], fact["id"]) == ("isis-k", "attributed", "f-07f3032a-01")
 
 
-def test_find_without_script_lists_every_candidate_of_a_name(url: str) -> None:
+def test_find_without_script_lists_every_candidate_of_a_name(url: str, project: Path) -> None:
     _, values = page(url)
-    form = {**values, "item": "f3", "edited": "1", "do": "find", "find.agent": "Khorasan"}
+    form = {**values, "item": key_of(project, id=BLAME), "edited": "1", "do": "find", "find.agent": "Khorasan"}
     code, _, body = request(f"{url}/review/{SOURCE}/accept", form)
     assert code == 200 and 'id="editor"' in body
     for entity in ("isis-k", "khorasan-group", "isis-k-founding-defectors"):
@@ -142,7 +152,7 @@ def test_find_without_script_lists_every_candidate_of_a_name(url: str) -> None:
 def test_drop_then_undo_restores_the_draft_byte_for_byte(url: str, project: Path) -> None:
     before = hashes(project)
     _, values = page(url)
-    assert request(f"{url}/review/{SOURCE}/drop", {**values, "item": "m12"})[0] == 200
+    assert request(f"{url}/review/{SOURCE}/drop", {**values, "item": key_of(project, entity="asia")})[0] == 200
     assert "asia" not in [m["entity"] for m in draft(project)["mentions"]]
     body, values = page(url)
     assert "Undo: drop asia" in body and "1 dropped" in body
@@ -152,7 +162,7 @@ def test_drop_then_undo_restores_the_draft_byte_for_byte(url: str, project: Path
 
 def test_undo_refuses_to_overwrite_a_hand_edit(url: str, project: Path) -> None:
     _, values = page(url)
-    request(f"{url}/review/{SOURCE}/accept", {**values, "item": "m0"})
+    request(f"{url}/review/{SOURCE}/accept", {**values, "item": key_of(project, entity="kerman")})
     path = project / "facts" / f"{SOURCE}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# a curator's comment\n", encoding="utf-8")
     before = hashes(project)
@@ -180,13 +190,14 @@ def test_a_new_entity_from_the_picker_and_a_missed_fact_from_a_selection(url: st
     [fact] = done["facts"]
     assert fact["quote"] == text[start:end] and fact["by"] == "regional-security-studies-centre"
     assert done["entities"][0]["label"]["ar"] == "مركز دراسات الأمن الإقليمي"
-    assert {"entity": "regional-security-studies-centre", "quote": text[start:end]} in done["mentions"]
+    # the entity's mention quotes its name where the text gives it
+    assert {"entity": "regional-security-studies-centre", "quote": "مركز دراسات الأمن الإقليمي"} in done["mentions"]
 
 
 def test_a_new_entity_without_both_labels_is_refused_under_its_form(url: str, project: Path) -> None:
     _, values = page(url)
     before = hashes(project)
-    form = {**values, "item": "m5", "edited": "1", "do": "accept", "f.entity": "", "f.quote": "خراسان",
+    form = {**values, "item": key_of(project, entity="khorasan-region"), "edited": "1", "do": "accept", "f.entity": "", "f.quote": "خراسان",
             "new.for": "entity", "new.id": "some-khorasan", "new.type": "Organization", "new.kind": "militant-group",
             "new.label.en": "Some Khorasan"}
     code, _, body = request(f"{url}/review/{SOURCE}/accept", form)
@@ -205,7 +216,7 @@ def test_a_drafted_entity_is_accepted_with_its_mentions_renamed(url: str, projec
         "status: candidate}\n"), encoding="utf-8")
     body, values = page(url)
     assert "new Organization: مركز دراسات الأمن الإقليمي" in body
-    form = {**values, "item": "e0", "edited": "1", "do": "accept", "f.id": "regional-security-studies-centre",
+    form = {**values, "item": key_of(project, id="new-07f3032a-01"), "edited": "1", "do": "accept", "f.id": "regional-security-studies-centre",
             "f.kind": "think-tank", "f.label.en": "Regional Security Studies Centre",
             "f.label.ar": "مركز دراسات الأمن الإقليمي"}
     code, _, body = request(f"{url}/review/{SOURCE}/accept", form)
@@ -223,10 +234,11 @@ def test_unknown_fields_are_shown_kept_and_removable(url: str, project: Path) ->
                     encoding="utf-8")
     body, values = page(url)
     assert "fields the schema does not know" in body and "claimed_by_source" in body
-    code, _, body = request(f"{url}/review/{SOURCE}/accept", {**values, "item": "f1"})
+    killed = key_of(project, id=KILLED)
+    code, _, body = request(f"{url}/review/{SOURCE}/accept", {**values, "item": killed})
     assert code == 422 and "unknown field &#39;claimed_by_source&#39;" in body and "(not in the schema)" in body
     assert 'value="{value: 95}"' in body  # kept as written, in YAML
-    form = {**values, "item": "f1", "edited": "1", "do": "accept", "drop.claimed_by_source": "1"}
+    form = {**values, "item": killed, "edited": "1", "do": "accept", "drop.claimed_by_source": "1"}
     assert request(f"{url}/review/{SOURCE}/accept", form)[0] == 200
     assert "claimed_by_source" not in facts(project)["facts"][0]
 

@@ -89,3 +89,14 @@ def form_values(page: str) -> dict[str, str]:
     version = re.search(r'name="version" value="([^"]+)"', page)
     assert csrf and version, "the page has no change forms"
     return {"csrf": csrf.group(1), "version": version.group(1)}
+
+
+def key_of(root: Path, **match: str) -> str:
+    """The page's key of the draft candidate whose fields have these values (``entity="asia"``)."""
+    from kg.curate.accept import draft_items
+    from kg.curate.roundtrip import load
+
+    doc = load((root / "facts" / "drafts" / f"{SOURCE}.yaml").read_text(encoding="utf-8"))
+    found = [i.key for i in draft_items(doc) if all(i.data.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, (match, found)
+    return found[0]

@@ -19,7 +19,7 @@ from typing import Any
 import kg
 from kg.atomic import locked
 from kg.curate import schema
-from kg.curate.accept import Change, DraftItem, accepted, apply, next_fact_id
+from kg.curate.accept import Change, DraftItem, accepted, apply, canonical, next_fact_id
 from kg.curate.journal import Journal, write_texts
 from kg.errors import KgError, Problem
 from kg.graph.checked import compile_checked
@@ -82,11 +82,18 @@ def accept(root: Path, source: str, *, version: str, key: str, posted: Posted | 
         entity = posted.entity if posted is not None else None
         if entity is not None:
             change.add.append(("entities", entity))
-            if not (section == "mentions" and record.get("entity") == entity["id"]) and record.get("quote"):
-                change.add.append(("mentions", {"entity": entity["id"], "quote": record["quote"]}))
+            quote = named_in(snap.text, entity) or record.get("quote")
+            if not (section == "mentions" and record.get("entity") == entity["id"]) and quote:
+                change.add.append(("mentions", {"entity": entity["id"], "quote": quote}))
         change.add.insert(0, (section, record))
         _write(snap, change, record, entity)
         return change.label
+
+
+def named_in(text: str, entity: dict[str, Any]) -> str | None:
+    """The entity's label as the text writes it, for the mention a new entity needs (``None``: not there)."""
+    label = entity.get("label") if isinstance(entity.get("label"), dict) else {}
+    return next((str(name) for name in (label.get("ar"), label.get("en")) if name and str(name) in text), None)
 
 
 def section_of(type_: str) -> str:
@@ -117,6 +124,7 @@ def _entity_mentions(snap: Snapshot, item: DraftItem, record: dict[str, Any], ch
 
 def _write(snap: Snapshot, change: Change, record: dict[str, Any], entity: dict[str, Any] | None) -> None:
     root, source = snap.root, snap.source
+    change.add = [(section, canonical(r, str(r.get("type") or "Mention"))) for section, r in change.add]
     facts, draft = apply(change, snap.facts_text, snap.draft_text, source)
     assert facts is not None
     problems = check(root, {facts_name(source): facts})

@@ -133,8 +133,9 @@ def create_review_app(root: Path, *, source: str | None = None) -> Any:
         version, key = form.get("version", ""), form.get("item", "")
         back = f"/review/{source}"
         if action == "drop":
+            after = _next(Snapshot.read(root, source), key)
             actions.drop(root, source, version=version, key=key)
-            return _to(back, item=key)
+            return _to(back, item=after)
         if action == "undo":
             actions.undo(root, source, version=version)
             return _to(back)
@@ -164,7 +165,7 @@ def create_review_app(root: Path, *, source: str | None = None) -> Any:
         except actions.Refused as exc:
             record = exc.record or (posted.record if posted else accepted(item) if item else {})
             return source_page(snap, params, status=422, record=record, entity=exc.entity, problems=exc.problems)
-        return _to(f"/review/{source}", item=key if key != "new" else "")
+        return _to(f"/review/{source}", item=_next(snap, key))
 
     async def resolve_api(request: Request) -> Response:
         q = request.query_params.get("q", "")
@@ -193,6 +194,16 @@ def create_review_app(root: Path, *, source: str | None = None) -> Any:
     ]
     app = Starlette(routes=routes)
     return Guard(app)
+
+
+def _next(snap: Snapshot, key: str) -> str:
+    """The candidate to select once ``key`` has left the draft: the one after it, else the one before."""
+    keys = [item.key for item in snap.items]
+    if key not in keys:
+        return ""
+    at = keys.index(key)
+    rest = keys[at + 1:] + keys[:at][::-1]
+    return rest[0] if rest else ""
 
 
 def _span(params: dict[str, str], size: int) -> tuple[int, int] | None:

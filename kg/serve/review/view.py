@@ -82,7 +82,7 @@ def article(text: str, marked: Iterable[Row], selected: str = "") -> Markup:
     ``<span id="at-KEY">`` before the first piece of each candidate is the target of its link.
 
     >>> from kg.curate.accept import DraftItem
-    >>> row = Row(DraftItem("mentions", 0, {"span": [1, 2]}), "mention-person", "x", [], hints(""))
+    >>> row = Row(DraftItem("mentions", 0, {"span": [1, 2]}, "m0"), "mention-person", "x", [], hints(""))
     >>> str(article("abc", [row]))
     '<span class="seg" data-start="0">a</span><span id="at-m0"></span><mark class="hl mention-person" \
 data-keys="m0" data-start="1">b</mark><span class="seg" data-start="2">c</span>'

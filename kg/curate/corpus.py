@@ -19,9 +19,8 @@ from typing import Any
 from kg.curate import schema
 from kg.curate.arabic import normalize
 from kg.curate.drafts import review_drafts
-from kg.curate.yamlfile import Located
+from kg.curate.yamlfile import Located, ParseCache
 from kg.curate.yamlfile import load as load_yaml
-from kg.curate.yamlfile import loads as loads_yaml
 from kg.dates import DateError
 from kg.dates import parse as parse_date
 from kg.errors import KgError, Problem
@@ -87,6 +86,7 @@ class Corpus:
     candidates: int = 0
     bad_spans: int = 0
     replaced: dict[str, str] = field(default_factory=dict)
+    cache: ParseCache = field(default_factory=ParseCache, repr=False)
 
     def records(self) -> Iterator[Record]:
         """Entities, then facts, then mentions."""
@@ -95,11 +95,13 @@ class Corpus:
         yield from self.mentions
 
 
-def load(root: Path, *, replaced: Mapping[str, str] | None = None) -> Corpus:
+def load(root: Path, *, replaced: Mapping[str, str] | None = None, cache: ParseCache | None = None,
+         drafts: bool = True) -> Corpus:
     """Read and check a project folder.
 
     ``replaced`` gives the text of facts files (by path under ``root``, ``facts/x.yaml``) as
-    they would be after a change, to check a change before it is written.
+    they would be after a change, to check a change before it is written; ``cache`` keeps
+    the files parsed between such checks, and ``drafts=False`` skips counting the drafts.
 
     >>> corpus = load(Path("tests/data/kitchen"))
     >>> corpus.entities["test-group"].line, len(corpus.facts)
@@ -107,16 +109,17 @@ def load(root: Path, *, replaced: Mapping[str, str] | None = None) -> Corpus:
     >>> len(load(Path("tests/data/kitchen"), replaced={"facts/kitchen.yaml": "source: src-fixture"}).facts)
     0
     """
-    corpus = Corpus(root=root, replaced=dict(replaced or {}))
+    corpus = Corpus(root=root, replaced=dict(replaced or {}), cache=cache or ParseCache())
     problems: list[Problem] = []
     _load_sources(corpus, problems)
     paths = set((root / "facts").glob("*.yaml"))
     paths |= {root / name for name in corpus.replaced if Path(name).parent == Path("facts")}
     for path in sorted(paths):
         _load_facts_file(corpus, path, problems)
-    drafts = review_drafts(root)  # facts/drafts/ is never compiled: only counted and span-checked
-    corpus.candidates = sum(d.candidates for d in drafts)
-    corpus.bad_spans = sum(len(d.bad_spans) for d in drafts)
+    if drafts:  # facts/drafts/ is never compiled: only counted and span-checked
+        reports = review_drafts(root)
+        corpus.candidates = sum(d.candidates for d in reports)
+        corpus.bad_spans = sum(len(d.bad_spans) for d in reports)
     if not problems:
         _check_references(corpus, problems)
     if problems:
@@ -131,20 +134,20 @@ def _rel(corpus: Corpus, path: Path) -> str:
         return str(path)
 
 
-def _read(path: Path, name: str, problems: list[Problem], replaced: Mapping[str, str] | None = None) -> Any:
+def _read(path: Path, name: str, problems: list[Problem], corpus: Corpus | None = None) -> Any:
     try:
-        if replaced and name in replaced:
-            return loads_yaml(replaced[name], name)
-        return load_yaml(path, name)
+        if corpus is not None and name in corpus.replaced:
+            return corpus.cache.loads(corpus.replaced[name], name)
+        return load_yaml(path, name, cache=corpus.cache if corpus is not None else None)
     except KgError as exc:
         problems.extend(exc.problems)
         return None
 
 
 def _read_mapping(path: Path, name: str, problems: list[Problem], what: str, hint: str,
-                  replaced: Mapping[str, str] | None = None) -> Located | None:
+                  corpus: Corpus | None = None) -> Located | None:
     """A YAML file that must hold a mapping; ``None`` (with a problem noted) otherwise."""
-    doc = _read(path, name, problems, replaced)
+    doc = _read(path, name, problems, corpus)
     if doc is not None and not isinstance(doc, Located):
         problems.append(Problem(name, 1, None, f"a {what} must be a mapping", hint))
         return None
@@ -154,7 +157,7 @@ def _read_mapping(path: Path, name: str, problems: list[Problem], what: str, hin
 def _load_sources(corpus: Corpus, problems: list[Problem]) -> None:
     for path in sorted((corpus.root / "sources").glob("*.yaml")):
         name = _rel(corpus, path)
-        meta = _read_mapping(path, name, problems, "source record", "see docs/facts-format.md")
+        meta = _read_mapping(path, name, problems, "source record", "see docs/facts-format.md", corpus)
         if meta is None:
             continue
         before = len(problems)
@@ -207,7 +210,7 @@ def _check_source_meta(meta: Located, name: str, path: Path, problems: list[Prob
 def _load_facts_file(corpus: Corpus, path: Path, problems: list[Problem]) -> None:
     name = _rel(corpus, path)
     doc = _read_mapping(path, name, problems, "facts file", f"use the top-level keys {', '.join(TOP_LEVEL_KEYS)}",
-                        corpus.replaced)
+                        corpus)
     if doc is None:
         return
     for key in doc:

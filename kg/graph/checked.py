@@ -14,20 +14,24 @@ from rdflib import URIRef
 
 from kg.curate import corpus as corpus_mod
 from kg.curate.corpus import Corpus, SourceDoc
+from kg.curate.yamlfile import ParseCache
 from kg.errors import KgError, Problem
 from kg.graph.compile import Compiled, compile_corpus
 from kg.graph.validate import Report, Violation, validate
 from kg.namespaces import ID
 
 
-def compile_checked(root: Path, *, replaced: Mapping[str, str] | None = None) -> tuple[Corpus, Compiled]:
+def compile_checked(root: Path, *, replaced: Mapping[str, str] | None = None, cache: ParseCache | None = None,
+                    drafts: bool = True) -> tuple[Corpus, Compiled]:
     """Load, compile and SHACL-validate a project; raise :class:`KgError` on any problem.
+
+    ``replaced``, ``cache`` and ``drafts`` are passed to :func:`kg.curate.corpus.load`.
 
     >>> corpus, compiled = compile_checked(Path("tests/data/kitchen"))
     >>> len(corpus.facts), len(compiled.graph) > 100
     (7, True)
     """
-    corpus = corpus_mod.load(root, replaced=replaced)
+    corpus = corpus_mod.load(root, replaced=replaced, cache=cache, drafts=drafts)
     compiled = compile_corpus(corpus)
     report = validate(compiled.graph)
     if not report.conforms:

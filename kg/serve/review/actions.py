@@ -21,6 +21,7 @@ from kg.atomic import locked
 from kg.curate import schema
 from kg.curate.accept import Change, DraftItem, accepted, apply, canonical, next_fact_id
 from kg.curate.journal import Journal, write_texts
+from kg.curate.yamlfile import ParseCache
 from kg.errors import KgError, Problem
 from kg.graph.checked import compile_checked
 from kg.serve.review.editor import Posted
@@ -52,18 +53,21 @@ def current(root: Path, source: str, version: str) -> Snapshot:
     return snap
 
 
-def check(root: Path, replaced: dict[str, str]) -> list[Problem]:
+def check(root: Path, replaced: dict[str, str], cache: ParseCache | None = None) -> list[Problem]:
     """The problems ``kg build`` would report with the facts files as in ``replaced``."""
     try:
-        compile_checked(root, replaced=replaced)
+        compile_checked(root, replaced=replaced, cache=cache, drafts=False)
     except KgError as exc:
         return exc.problems
     return []
 
 
 def accept(root: Path, source: str, *, version: str, key: str, posted: Posted | None = None,
-           new_type: str | None = None) -> str:
-    """Accept a candidate (as drafted, or as edited in ``posted``), or a new record (``key == "new"``)."""
+           new_type: str | None = None, cache: ParseCache | None = None) -> str:
+    """Accept a candidate (as drafted, or as edited in ``posted``), or a new record (``key == "new"``).
+
+    ``cache`` keeps the curated files parsed from one check to the next.
+    """
     with locked(root / LOCK, wait=True):
         snap = current(root, source, version)
         item = snap.item(key)
@@ -86,7 +90,7 @@ def accept(root: Path, source: str, *, version: str, key: str, posted: Posted | 
             if not (section == "mentions" and record.get("entity") == entity["id"]) and quote:
                 change.add.append(("mentions", {"entity": entity["id"], "quote": quote}))
         change.add.insert(0, (section, record))
-        _write(snap, change, record, entity)
+        _write(snap, change, record, entity, cache)
         return change.label
 
 
@@ -122,12 +126,13 @@ def _entity_mentions(snap: Snapshot, item: DraftItem, record: dict[str, Any], ch
         change.rename[old] = new
 
 
-def _write(snap: Snapshot, change: Change, record: dict[str, Any], entity: dict[str, Any] | None) -> None:
+def _write(snap: Snapshot, change: Change, record: dict[str, Any], entity: dict[str, Any] | None,
+           cache: ParseCache | None) -> None:
     root, source = snap.root, snap.source
     change.add = [(section, canonical(r, str(r.get("type") or "Mention"))) for section, r in change.add]
     facts, draft = apply(change, snap.facts_text, snap.draft_text, source)
     assert facts is not None
-    problems = check(root, {facts_name(source): facts})
+    problems = check(root, {facts_name(source): facts}, cache)
     if problems:
         raise Refused(problems, record, entity)
     before = {facts_name(source): snap.facts_text, draft_name(source): snap.draft_text}

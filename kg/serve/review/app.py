@@ -29,6 +29,7 @@ from kg.analysis.resolve import Resolver
 from kg.curate import schema
 from kg.curate.accept import accepted
 from kg.curate.journal import Journal
+from kg.curate.yamlfile import ParseCache
 from kg.errors import KgError
 from kg.serve.review import actions
 from kg.serve.review.editor import from_form
@@ -49,6 +50,7 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.token = new_token()
+        self.cache = ParseCache()
         self._resolver: Resolver | None = None
         self._digest = ""
 
@@ -161,7 +163,7 @@ def create_review_app(root: Path, *, source: str | None = None) -> Any:
             search = {k.removeprefix("find."): v for k, v in form.items() if k.startswith("find.") and v.strip()}
             return source_page(snap, params, record=posted.record, entity=posted.entity, search=search)
         try:
-            actions.accept(root, source, version=version, key=key, posted=posted, new_type=new_type)
+            actions.accept(root, source, version=version, key=key, posted=posted, new_type=new_type, cache=ws.cache)
         except actions.Refused as exc:
             record = exc.record or (posted.record if posted else accepted(item) if item else {})
             return source_page(snap, params, status=422, record=record, entity=exc.entity, problems=exc.problems)

@@ -23,6 +23,10 @@ HIDDEN = ("type", "source")
 _WIDGETS = {"ref": "ref", "refs": "refs", "edtf": "edtf", "end": "edtf", "int": "int", "text": "text",
             "quote": "quote", "label": "label", "credibility": "credibility", "id": "text"}
 NEW_ENTITY_TYPES = schema.ENTITY_TYPES
+FIRST = ("id", "kind", "entity", "label", "quote")
+LATER = ("status", "date", "start", "end", "as_of", "gloss", "according_to", "according_to_text", "credibility", "note")
+SHOWN = (*FIRST, *LATER[:-3], "value", "qualifier", "role", "measure")
+"""Fields always in view; the others, while empty, wait under "more fields"."""
 
 
 @dataclass
@@ -40,6 +44,12 @@ class Field:
     options: list[Any] = field(default_factory=list)
     types: tuple[str, ...] = ()
     """For a reference: the entity types it may point at (empty: any)."""
+
+    @property
+    def tucked(self) -> bool:
+        """Empty and seldom needed: shown under "more fields"."""
+        return self.value in (None, "", [], {}) and not self.required and self.name not in SHOWN and self.known \
+            and not self.error
 
     @property
     def choices(self) -> list[str]:
@@ -74,10 +84,12 @@ def widget(type_: str, name: str) -> tuple[str, str | None]:
 
 
 def fields_for(type_: str, record: Mapping[str, Any], drafted: Mapping[str, Any] | None = None) -> list[Field]:
-    """The form's fields: the type's fields in schema order, then any extra ones the record has."""
+    """The form's fields: what the record is and its quote, its own fields, the claim's fields, then extras."""
     known = schema.FIELDS.get(type_, {})
     required = schema.REQUIRED.get(type_, ())
-    names = [n for n in known if n not in HIDDEN and not (n == "id" and type_ in schema.FACT_TYPES)]
+    ordered = [n for n in FIRST if n in known] + [n for n in known if n not in FIRST and n not in LATER]
+    ordered += [n for n in LATER if n in known]
+    names = [n for n in ordered if n not in HIDDEN and not (n == "id" and type_ in schema.FACT_TYPES)]
     names += [n for n in record if n not in known and n not in ("status", "span", "cue")]
     out = []
     for name in names:

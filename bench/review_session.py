@@ -139,7 +139,8 @@ def serve(root: Path, port: int) -> subprocess.Popen[bytes]:
             return process
         except OSError:
             if process.poll() is not None:
-                raise SystemExit(f"kg review exited: {process.stderr.read().decode() if process.stderr else ''}")
+                why = process.stderr.read().decode() if process.stderr else ""
+                raise SystemExit(f"kg review exited: {why}") from None
             time.sleep(0.1)
     raise SystemExit("kg review did not answer within 60 s")
 
@@ -191,6 +192,8 @@ def screenshots(folder: Path) -> None:
         fixture = REPO / "tests" / "data" / "review"
         shutil.copytree(fixture / "sources", root / "sources", dirs_exist_ok=True)
         shutil.copytree(fixture / "facts", root / "facts", dirs_exist_ok=True)
+        for seed in ("src-aa238b89", "src-ec87dddc"):  # a queue of more than one draft
+            kg(root, "extract", seed)
         blame = next(i.key for i in draft_items(load((root / "facts" / "drafts" / "src-07f3032a.yaml").read_text(
             encoding="utf-8"))) if i.data.get("id") == "f-07f3032a-c04")
         port = free_port()
@@ -198,9 +201,13 @@ def screenshots(folder: Path) -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-                page = browser.new_page(viewport={"width": 1360, "height": 820})
+                page = browser.new_page(viewport={"width": 1360, "height": 860})
+                page.goto(f"http://127.0.0.1:{port}/review/src-07f3032a")
+                for key in "aad":  # a few changes, so the counts and the undo button show something
+                    with page.expect_navigation():
+                        page.keyboard.press(key)
                 page.goto(f"http://127.0.0.1:{port}/review/")
-                page.screenshot(path=str(folder / "review-queue.png"))
+                page.screenshot(path=str(folder / "review-queue.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 290})
                 page.goto(f"http://127.0.0.1:{port}/review/src-07f3032a?edit={blame}")
                 page.click(f"mark[data-keys^='{blame}']")
                 page.screenshot(path=str(folder / "review-source.png"))

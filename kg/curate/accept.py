@@ -70,8 +70,9 @@ class DraftItem:
     @property
     def span(self) -> tuple[int, int] | None:
         span = self.data.get("span")
-        ok = isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)
-        return (span[0], span[1]) if ok else None
+        if isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span):
+            return span[0], span[1]
+        return None
 
     @property
     def note(self) -> str:

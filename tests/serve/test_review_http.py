@@ -108,8 +108,9 @@ def test_a_path_outside_the_drafts_is_refused(url: str, project: Path, path: str
 def test_an_accept_that_fails_the_quote_check_is_refused_next_to_the_field(url: str, project: Path) -> None:
     _, values = page(url)
     before = hashes(project)
-    form = {**values, "item": key_of(project, id=KILLED), "edited": "1", "f.quote": "مقتل 96 شخصا على الأقل", "f.attack": "kerman-bombings-2024",
-            "f.measure": "killed", "f.value": "95", "f.qualifier": "at-least", "do": "accept"}
+    form = {**values, "item": key_of(project, id=KILLED), "edited": "1", "f.quote": "مقتل 96 شخصا على الأقل",
+            "f.attack": "kerman-bombings-2024", "f.measure": "killed", "f.value": "95", "f.qualifier": "at-least",
+            "do": "accept"}
     code, _, body = request(f"{url}/review/{SOURCE}/accept", form)
     assert code == 422 and "quote not found in src-07f3032a" in body
     assert '<div class="field w-quote has-error" data-field="quote">' in body
@@ -133,7 +134,8 @@ def test_edit_picks_another_entity_and_status(url: str, project: Path) -> None:
     code, _, edit = request(f"{url}/review/{SOURCE}?edit={blame}")
     assert code == 200 and 'value="isis-k"' in edit and "The Islamic State&#39;s" in edit  # the note tells them apart
     form = {**values, "item": blame, "edited": "1", "do": "accept", "f.agent": "isis-k", "f.by": "us-officials",
-            "f.attack": "kerman-bombings-2024", "f.status": "attributed", "f.quote": "وحمّل مسؤولون أمريكيون خراسان مسؤولية الهجوم"}
+            "f.attack": "kerman-bombings-2024", "f.status": "attributed",
+            "f.quote": "وحمّل مسؤولون أمريكيون خراسان مسؤولية الهجوم"}
     code, _, _ = request(f"{url}/review/{SOURCE}/accept", form)
     assert code == 200
     [fact] = facts(project)["facts"]
@@ -197,7 +199,8 @@ def test_a_new_entity_from_the_picker_and_a_missed_fact_from_a_selection(url: st
 def test_a_new_entity_without_both_labels_is_refused_under_its_form(url: str, project: Path) -> None:
     _, values = page(url)
     before = hashes(project)
-    form = {**values, "item": key_of(project, entity="khorasan-region"), "edited": "1", "do": "accept", "f.entity": "", "f.quote": "خراسان",
+    form = {**values, "item": key_of(project, entity="khorasan-region"), "edited": "1", "do": "accept",
+            "f.entity": "", "f.quote": "خراسان",
             "new.for": "entity", "new.id": "some-khorasan", "new.type": "Organization", "new.kind": "militant-group",
             "new.label.en": "Some Khorasan"}
     code, _, body = request(f"{url}/review/{SOURCE}/accept", form)
@@ -212,11 +215,12 @@ def test_a_drafted_entity_is_accepted_with_its_mentions_renamed(url: str, projec
         'entities:\n  - id: new-07f3032a-01\n    type: Organization\n    kind: think-tank\n'
         '    label: {en: "", ar: "مركز دراسات الأمن الإقليمي"}\n    span: [357, 383]\n    status: candidate\n'
         '    note: {en: "new entity? fill in the id, both labels and the kind"}')).replace(
-        "mentions:\n", 'mentions:\n  - {entity: new-07f3032a-01, quote: "مركز دراسات الأمن الإقليمي", span: [357, 383], '
-        "status: candidate}\n"), encoding="utf-8")
+        "mentions:\n", 'mentions:\n  - {entity: new-07f3032a-01, quote: "مركز دراسات الأمن الإقليمي", '
+        "span: [357, 383], status: candidate}\n"), encoding="utf-8")
     body, values = page(url)
     assert "new Organization: مركز دراسات الأمن الإقليمي" in body
-    form = {**values, "item": key_of(project, id="new-07f3032a-01"), "edited": "1", "do": "accept", "f.id": "regional-security-studies-centre",
+    form = {**values, "item": key_of(project, id="new-07f3032a-01"), "edited": "1", "do": "accept",
+            "f.id": "regional-security-studies-centre",
             "f.kind": "think-tank", "f.label.en": "Regional Security Studies Centre",
             "f.label.ar": "مركز دراسات الأمن الإقليمي"}
     code, _, body = request(f"{url}/review/{SOURCE}/accept", form)
@@ -230,8 +234,8 @@ def test_a_drafted_entity_is_accepted_with_its_mentions_renamed(url: str, projec
 def test_unknown_fields_are_shown_kept_and_removable(url: str, project: Path) -> None:
     path = project / "facts" / "drafts" / f"{SOURCE}.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("    qualifier: at-least\n", "    qualifier: at-least\n    claimed_by_source: {value: 95}\n"),
-                    encoding="utf-8")
+    extra = "    qualifier: at-least\n    claimed_by_source: {value: 95}\n"
+    path.write_text(text.replace("    qualifier: at-least\n", extra), encoding="utf-8")
     body, values = page(url)
     assert "fields the schema does not know" in body and "claimed_by_source" in body
     killed = key_of(project, id=KILLED)

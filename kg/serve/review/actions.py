@@ -96,7 +96,7 @@ def accept(root: Path, source: str, *, version: str, key: str, posted: Posted | 
 
 def named_in(text: str, entity: dict[str, Any]) -> str | None:
     """The entity's label as the text writes it, for the mention a new entity needs (``None``: not there)."""
-    label = entity.get("label") if isinstance(entity.get("label"), dict) else {}
+    label: dict[str, Any] = entity["label"] if isinstance(entity.get("label"), dict) else {}
     return next((str(name) for name in (label.get("ar"), label.get("en")) if name and str(name) in text), None)
 
 

@@ -41,6 +41,8 @@ class Editor:
     entity: dict[str, Any] = field(default_factory=dict)
     entity_errors: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
+    readings: list[Any] = field(default_factory=list)
+    """The dates the extractor read inside the quote (from the draft's header)."""
 
     @property
     def new_entity_types(self) -> tuple[str, ...]:
@@ -77,6 +79,8 @@ def editor(snap: Snapshot, book: Book, key: str, *, new_type: str = "", span: tu
     ed = Editor(key, type_, fields_for(type_, current, item.data if item else None), quote, item_span,
                 item.note if item else "", str(item.data.get("cue", "")) if item else "",
                 hints(item.note) if item else Hints(), entity=entity or {})
+    if ed.span:
+        ed.readings = [r for r in snap.readings if r.start < ed.span[1] and ed.span[0] < r.end]
     _pick(ed, book, item, search)
     _place(ed, problems or [], current, entity)
     return ed

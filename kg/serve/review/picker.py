@@ -45,15 +45,15 @@ class Book:
         local = self.local.get(entity_id)
         return str(local.get("type")) if local else self.resolver.type_of(entity_id)
 
-    def option(self, entity_id: str, why: str) -> Option | None:
+    def option(self, entity_id: str, why: str, *, active: bool = True) -> Option | None:
         local = self.local.get(entity_id)
         if local is not None:
-            label = local.get("label") if isinstance(local.get("label"), Mapping) else {}
+            label = _labels(local)
             note = local.get("note")
             note_en = str(note.get("en", "")) if isinstance(note, Mapping) else str(note or "")
             return Option(entity_id, str(local.get("type", "")), str(label.get("en", "")), str(label.get("ar", "")),
                           note_en, "", why or "new in this source")
-        found = self.resolver.describe(entity_id)
+        found = self.resolver.describe(entity_id, active=active)
         return Option.of(found, why) if found else None
 
     def search(self, name: str, types: tuple[str, ...] = (), limit: int = 12) -> list[Option]:
@@ -61,13 +61,18 @@ class Book:
         found = [Option.of(c, "name") for c in self.resolver.resolve(name, types=types, limit=limit).candidates]
         key = name.strip().lower()
         for eid, record in self.local.items():
-            label = record.get("label") if isinstance(record.get("label"), Mapping) else {}
+            label = _labels(record)
             texts = [eid, *(str(v) for v in label.values())]
             if key and any(key in t.lower() for t in texts) and (not types or record.get("type") in types):
                 option = self.option(eid, "new in this source")
                 if option:
                     found.insert(0, option)
         return found
+
+
+def _labels(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    label = record.get("label")
+    return label if isinstance(label, Mapping) else {}
 
 
 def allowed_types(field: str) -> tuple[str, ...]:

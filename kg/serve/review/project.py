@@ -21,6 +21,7 @@ from kg.curate.roundtrip import load, plain
 from kg.curate.yamlfile import load as load_yaml
 from kg.errors import KgError
 
+_READING = re.compile(r"^#\s+\[(\d+), (\d+)\] (.*) -> (\S+) \((.*)\)$", re.M)
 SOURCE_ID = re.compile(r"src-[a-z0-9]+(?:-[a-z0-9]+)*")
 """A source id as ``kg add-source`` makes them (``src-`` and a slug): never a path."""
 
@@ -84,6 +85,27 @@ def source_title(root: Path, source: str) -> str:
     return str(meta.get("title_en") or meta.get("title") or "")
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A date the extractor read, as its draft's header lists it: where, the words, the EDTF, the rule."""
+
+    start: int
+    end: int
+    words: str
+    edtf: str
+    rule: str
+
+
+def readings(draft_text: str) -> list[Reading]:
+    """The dates a draft's header lists (``#   [316, 355] words -> 2014-09-22 (rule)``).
+
+    >>> readings("# Dates found:\\n#   [3, 9] last month -> 2014-09 (last-month)\\n")
+    [Reading(start=3, end=9, words='last month', edtf='2014-09', rule='last-month')]
+    """
+    return [Reading(int(m.group(1)), int(m.group(2)), m.group(3), m.group(4), m.group(5))
+            for m in _READING.finditer(draft_text) if m.group(4) != "?"]
+
+
 @dataclass
 class Snapshot:
     """One source as the workspace sees it at one moment: the version every change is checked against."""
@@ -112,6 +134,10 @@ class Snapshot:
     @cached_property
     def items(self) -> list[DraftItem]:
         return draft_items(load(self.draft_text, draft_name(self.source)))
+
+    @cached_property
+    def readings(self) -> list[Reading]:
+        return readings(self.draft_text)
 
     def item(self, key: str) -> DraftItem | None:
         return next((i for i in self.items if i.key == key), None)

@@ -8,7 +8,7 @@ the marks only, so the script can turn a selection back into character offsets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,8 @@ class Row:
     hints: Hints
     bad_span: str | None = None
     extra: list[str] = field(default_factory=list)
+    label: str = ""
+    """For a mention: the English label of the entity it names."""
 
     @property
     def key(self) -> str:
@@ -47,23 +49,26 @@ def kind_of(item: DraftItem, book: Book) -> str:
     return f"fact-{item.type.lower()}"
 
 
-def rows(items: Iterable[DraftItem], text: str, book: Book, known: dict[str, Iterable[str]]) -> list[Row]:
+def rows(items: Iterable[DraftItem], text: str, book: Book, known: Mapping[str, Iterable[str]]) -> list[Row]:
     """The list beside the article, one row per candidate, with what the reviewer must check."""
     out = []
     for item in items:
         data = item.data
+        label = ""
         if item.section == "mentions":
             title = f"{data.get('entity')}"
+            found = book.option(str(data.get("entity")), "", active=False)
+            label = found.label_en if found else "(unknown id)"
         elif item.section == "entities":
-            label = data.get("label") if isinstance(data.get("label"), dict) else {}
-            title = f"new {item.type}: {label.get('ar') or label.get('en') or data.get('id')}"
+            names: dict[str, Any] = data["label"] if isinstance(data.get("label"), dict) else {}
+            title = f"new {item.type}: {names.get('ar') or names.get('en') or data.get('id')}"
         else:
             title = f"{item.type}"
-        summary = [(k, _short(v)) for k, v in data.items() if k not in SUMMARY_SKIP]
+        summary = [(k, _short(v)) for k, v in data.items() if k not in SUMMARY_SKIP and k != "entity"]
         allowed = set(known.get(item.type, ()))
         extra = [k for k in data if allowed and k not in allowed and k not in ("status", "span", "cue")]
         out.append(Row(item, kind_of(item, book), title, summary, hints(item.note),
-                       span_problem(data, text) if item.span else None, extra))
+                       span_problem(data, text) if item.span else None, extra, label))
     return out
 
 

@@ -184,8 +184,15 @@
       target.value = ids.join(", ");
     }));
 
+  document.querySelectorAll("button.use-date").forEach((button) =>
+    button.addEventListener("click", () => {
+      const target = document.getElementById(button.dataset.target);
+      target.value = button.dataset.value;
+      target.dispatchEvent(new Event("input"));
+    }));
+
   const first = current();
   if (first && !document.getElementById("editor")) choose(first);
   const editor = document.getElementById("editor");
-  if (editor) editor.scrollIntoView({ block: "start" });
+  if (editor) (editor.closest("li") || editor).scrollIntoView({ block: "start" });
 })();

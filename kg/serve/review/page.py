@@ -132,5 +132,6 @@ def _place(ed: Editor, problems: list[Problem], record: dict[str, Any], entity: 
 
 
 def option_json(option: Option) -> dict[str, str]:
-    return {"id": option.id, "type": option.type, "label_en": option.label_en, "label_ar": option.label_ar,
-            "note": option.note, "active": option.active, "why": option.why}
+    e = option.entity
+    return {"id": e.id, "type": e.type, "label_en": e.label_en, "label_ar": e.label_ar, "note": e.note,
+            "active": e.active, "why": option.why}

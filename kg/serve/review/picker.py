@@ -15,23 +15,25 @@ from typing import Any
 
 from kg.analysis.resolve import Candidate, Resolver
 from kg.curate import schema
+from kg.namespaces import ID
 
 
 @dataclass(frozen=True)
 class Option:
-    """One entity a field may name."""
+    """One entity a field may name (as the resolver describes it), and why it is offered."""
 
-    id: str
-    type: str
-    label_en: str = ""
-    label_ar: str = ""
-    note: str = ""
-    active: str = ""
-    why: str = ""
+    entity: Candidate
+    why: str
 
-    @classmethod
-    def of(cls, found: Candidate, why: str) -> Option:
-        return cls(found.id, found.type, found.label_en, found.label_ar, found.note, found.active, why)
+    @property
+    def id(self) -> str:
+        return self.entity.id
+
+
+def _described(entity_id: str, type_: str, label: Mapping[str, Any], note: str) -> Candidate:
+    """An entity the store does not know yet, described as the resolver describes the others."""
+    return Candidate(entity_id, str(ID) + entity_id, type_, str(label.get("en", "")), str(label.get("ar", "")),
+                     note, 100.0, entity_id)
 
 
 class Book:
@@ -48,17 +50,16 @@ class Book:
     def option(self, entity_id: str, why: str, *, active: bool = True) -> Option | None:
         local = self.local.get(entity_id)
         if local is not None:
-            label = _labels(local)
             note = local.get("note")
             note_en = str(note.get("en", "")) if isinstance(note, Mapping) else str(note or "")
-            return Option(entity_id, str(local.get("type", "")), str(label.get("en", "")), str(label.get("ar", "")),
-                          note_en, "", why or "new in this source")
+            entity = _described(entity_id, str(local.get("type", "")), _labels(local), note_en)
+            return Option(entity, why or "new in this source")
         found = self.resolver.describe(entity_id, active=active)
-        return Option.of(found, why) if found else None
+        return Option(found, why) if found else None
 
     def search(self, name: str, types: tuple[str, ...] = (), limit: int = 12) -> list[Option]:
         """Entities a name may mean, best first (the resolver's ambiguity list), new ones included."""
-        found = [Option.of(c, "name") for c in self.resolver.resolve(name, types=types, limit=limit).candidates]
+        found = [Option(c, "name") for c in self.resolver.resolve(name, types=types, limit=limit).candidates]
         key = name.strip().lower()
         for eid, record in self.local.items():
             label = _labels(record)
@@ -90,7 +91,7 @@ def options(book: Book, field: str, value: Any, alternatives: Iterable[str] = ()
         if option is not None and eid not in chosen:
             chosen[eid] = option
         elif option is None and eid not in chosen:
-            chosen[eid] = Option(eid, "?", why="unknown id")
+            chosen[eid] = Option(_described(eid, "?", {}, ""), "unknown id")
     if name:
         for found in book.search(name, types):
             chosen.setdefault(found.id, found)

@@ -58,7 +58,7 @@ def rows(items: Iterable[DraftItem], text: str, book: Book, known: Mapping[str, 
         if item.section == "mentions":
             title = f"{data.get('entity')}"
             found = book.option(str(data.get("entity")), "", active=False)
-            label = found.label_en if found else "(unknown id)"
+            label = found.entity.label_en if found else "(unknown id)"
         elif item.section == "entities":
             names: dict[str, Any] = data["label"] if isinstance(data.get("label"), dict) else {}
             title = f"new {item.type}: {names.get('ar') or names.get('en') or data.get('id')}"

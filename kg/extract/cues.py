@@ -31,6 +31,15 @@ class Relation:
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
     date: str | None = None
     cue_text: str = ""
+    suggested: str | None = None
+    according_to: str | None = None
+    according_to_text: str | None = None
+    why: str = ""
+
+    @property
+    def status(self) -> str | None:
+        """The claim status to suggest: the one the sentence calls for, else the rule's."""
+        return self.suggested or self.rule.status
 
 
 def find_relations(doc: Folded, hits: list[Hit], types: dict[str, str], rules: Rules,

@@ -37,6 +37,12 @@ class NewName:
     type: str
     kind: str | None
     why: str
+    date: str | None = None
+    place: str | None = None
+    within: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    according_to: str | None = None
+    according_to_text: str | None = None
 
 
 def find_new(doc: Folded, known: list[Hit], index: AliasIndex, rules: Rules) -> list[NewName]:

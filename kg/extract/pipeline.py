@@ -39,6 +39,9 @@ class FigureLink:
     alternatives: tuple[str, ...] = ()
     note: str = ""
     organization: str | None = None
+    claimed_by: str | None = None
+    according_to: str | None = None
+    according_to_text: str | None = None
 
     @property
     def strength(self) -> bool:

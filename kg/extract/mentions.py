@@ -26,7 +26,7 @@ from kg.dates import parse as parse_edtf
 from kg.extract.figures import attack_cue
 from kg.extract.index import AliasIndex
 from kg.extract.rules import Rules
-from kg.extract.text import ARTICLE, Folded, Token, name_key, word_variants
+from kg.extract.text import ARTICLE, Folded, Token, fold, name_key, word_variants
 from kg.extract.timex import DateFound
 
 JOINABLE = re.compile(r"^[ \-–_'\"]*$")
@@ -191,10 +191,13 @@ def types_of(hit: Hit, index: AliasIndex, new_types: dict[str, str]) -> set[str]
 
 def link_attacks(doc: Folded, hits: list[Hit], dates: list[DateFound], index: AliasIndex,
                  rules: Rules) -> list[Hit]:
-    """Known attacks a sentence describes: it has an attack word and gives the attack's place
-    and date (or its date alone, or, for an undated attack, its city or venue), or most of
-    the words of the attack's label ("هجومها الدامي على قاعة للحفلات الموسيقية في موسكو")."""
+    """Known attacks a sentence describes: it has an attack word of a kind that agrees with
+    the attack's, names the attack's own place, and gives a date that agrees with the
+    attack's (an undated attack: its city, district or venue is enough). Words of the
+    attack's label add to the evidence but never link on their own, and campaigns
+    (``rules/figures.yaml: link_never_kinds``) are linked only by their names."""
     cue = attack_cue(rules)
+    never = set(rules.figures.get("link_never_kinds") or [])
     attacks = [k for k in index.entities.values() if k.type == "Attack"]
     local = {k.id for k in index.entities.values() if k.type == "Location" and k.kind in LOCAL_PLACES}
     spans = {k.id: _span(k.date) for k in attacks}
@@ -209,19 +212,58 @@ def link_attacks(doc: Folded, hits: list[Hit], dates: list[DateFound], index: Al
                                            for e in h.entities)]
         when = [d for d in dates if s_start <= d.fstart < s_end and d.edtf]
         words = _sentence_words(doc, s_start, s_end, rules)
+        kind = attack_kind(doc.folded[s_start:s_end], rules)
         scored: list[tuple[int, str, list[int], list[str]]] = []
         for attack in attacks:
-            if attack.id in named:
+            if attack.id in named or not kinds_agree(kind, attack.kind):
                 continue
             place, p_ends, p_why = _place_evidence(attack.place, places, index)
             date, d_ends, d_why = _date_evidence(attack.date, spans[attack.id], when)
             label, l_ends, l_why = _label_evidence(attack.label_ar, words, rules)
-            if (date == 2 or (place and date) or label == 2 or (label and (place or date)) or (
-                    attack.date is None and place == 2 and attack.place in local)):
+            if _agrees(attack, place, date, label, bool(when), attack.kind in never,
+                       _local_named(places, index, local, attack.place), local):
                 scored.append((place + date + label, attack.id, p_ends + d_ends + l_ends, p_why + d_why + l_why))
         cues = [(m.start(), m.end()) for m in cue.finditer(doc.folded, s_start, s_end)]
         out.extend(_distinct(doc, sorted(scored, key=lambda x: (-x[0], x[1])), cues))
     return rank(out, index)
+
+
+def _agrees(attack: Any, place: int, date: int, label: int, dated: bool, campaign: bool, local_named: bool,
+            local: set[str]) -> bool:
+    """Whether a sentence's evidence links it to a known attack (see :func:`link_attacks`)."""
+    if label == 2 and not (dated and attack.date and not date):
+        return True  # most of the words of its label: a paraphrase of its name, no date against it
+    if attack.date is None and place == 2 and label:
+        return True  # an undated attack: its own place and words of its label
+    if campaign:
+        return False
+    return bool((place == 2 and date) or (date == 2 and (place or not local_named))
+                or (place and date and not local_named)
+                or (attack.date is None and place == 2 and attack.place in local))
+
+
+def _local_named(places: list[Hit], index: AliasIndex, local: set[str], place: str | None) -> bool:
+    """The sentence names a city or district around the attack's venue, not the venue itself
+    (Kabul for the Russian embassy in Kabul): a nearby event, not necessarily this one."""
+    around = index.parents.get(place, set()) if place else set()
+    return any(e in local and e in around for h in places for e in h.entities)
+
+
+def attack_kind(folded: str, rules: Rules) -> str:
+    """The kind of attack a sentence describes: its first kind word (rules: attack_kinds)."""
+    best: tuple[int, str] | None = None
+    for kind, words in (rules.figures.get("attack_kinds") or {}).items():
+        for word in words:
+            at = folded.find(fold(str(word)))
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, str(kind))
+    return best[1] if best else "unspecified"
+
+
+def kinds_agree(a: str, b: str) -> bool:
+    """Two attack kinds may describe the same attack."""
+    loose = {"unspecified", "mixed", "campaign", ""}
+    return a == b or a in loose or b in loose or {a, b} <= {"bombing", "suicide-bombing"}
 
 
 def _distinct(doc: Folded, scored: list[tuple[int, str, list[int], list[str]]],

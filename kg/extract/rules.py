@@ -87,6 +87,7 @@ class Rules:
     figures: dict[str, Any] = field(default_factory=dict)
     number_words: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
     relations: list[RelationRule] = field(default_factory=list)
+    places: dict[str, Any] = field(default_factory=dict)
 
     def words(self, section: dict[str, Any], key: str) -> list[str]:
         return [fold(str(w)) for w in section.get(key) or []]
@@ -143,6 +144,8 @@ def load_rules(folder: Path | None = None) -> Rules:
         for word in entry["words"]:
             rules.number_words[fold(str(word))] = (entry.get("value"), entry.get("qualifier"))
     rules.relations = [_relation(entry) for entry in relations.get("relations") or []]
+    if (folder / "places.yaml").is_file():
+        rules.places = _read(folder, "places.yaml")
     return rules
 
 

@@ -102,7 +102,6 @@ class _Grammar:
             ("day month last/current", rf"{B}(?:يوم\s+)?({day})(?:\s+من)?\s+({mp})\s+({suffix}){E}"),
             ("phase month year", rf"{B}{clitic}({phase})\s+(?:شهر\s+)?({mp})\s+{yx}"),
             ("phase month last/current", rf"{B}{clitic}({phase})\s+(?:شهر\s+)?({mp})\s+({suffix}){E}"),
-            ("phase relative", rf"{B}{clitic}({phase})\s+({rel_span}){E}"),
             ("phase year", rf"{B}{clitic}({phase})\s+(?:{yw}\s+)?{YEAR}"),
             ("months year", rf"{B}({mp}(?:\s*[،,]?\s*{mp})+)\s+(?:من\s+)?(?:(?:{yw}\s+)?{YEAR}|({rel_year}))"),
             ("month year", rf"{B}({mp})\s*,?\s+{yx}"),
@@ -114,6 +113,7 @@ class _Grammar:
             ("month", rf"{B}(?:{alternation(w(d, 'lone_month_after'))})\s+({lone}){E}"),
             ("yesterday", rf"{B}(?:{parts}\s+)?{clitic}({yesterday})(?:\s+({weekday}))?{E}"),
             ("relative", rf"{B}{clitic}({relative}){E}"),
+            ("phase relative", rf"{B}{clitic}({phase})\s+({rel_span}){E}"),
             ("weekday", rf"{B}(?:{parts}\s+)?({weekday})(?:\s+({last}))?{E}"),
             ("anchored", rf"{B}{clitic}({alternation(list(rules.anchored))}){E}"),
         ]]

@@ -190,7 +190,7 @@ def types_of(hit: Hit, index: AliasIndex, new_types: dict[str, str]) -> set[str]
 
 
 def link_attacks(doc: Folded, hits: list[Hit], dates: list[DateFound], index: AliasIndex,
-                 rules: Rules) -> list[Hit]:
+                 rules: Rules, new_parents: dict[str, set[str]] | None = None) -> list[Hit]:
     """Known attacks a sentence describes: it has an attack word of a kind that agrees with
     the attack's, names the attack's own place, and gives a date that agrees with the
     attack's (an undated attack: its city, district or venue is enough). Words of the
@@ -202,15 +202,21 @@ def link_attacks(doc: Folded, hits: list[Hit], dates: list[DateFound], index: Al
     local = {k.id for k in index.entities.values() if k.type == "Location" and k.kind in LOCAL_PLACES}
     spans = {k.id: _span(k.date) for k in attacks}
     out: list[Hit] = []
-    for s_start, s_end in doc.sentences():
+    sentences = doc.sentences()
+    for n, (s_start, s_end) in enumerate(sentences):
         found = cue.search(doc.folded, s_start, s_end)
         if found is None:
             continue
+        prior = sentences[max(0, n - 2)][0]
         inside = [h for h in hits if s_start <= h.fstart < s_end]
         named = {e for h in inside for e in h.entities}
-        places = [h for h in inside if any(index.entities.get(e) and index.entities[e].type == "Location"
-                                           for e in h.entities)]
-        when = [d for d in dates if s_start <= d.fstart < s_end and d.edtf]
+        places = [h for h in inside if h.how != "nested" and any(
+            index.entities.get(e) and index.entities[e].type == "Location" for e in h.entities)]
+        news = [h for h in inside if h.entity in (new_parents or {})]
+        when = [d for d in dates if s_start <= d.fstart < s_end and d.edtf and d.rule not in NOT_WHEN]
+        inherited = not when
+        if inherited:  # the date of the sentences just before, when it is the attack's very date
+            when = [d for d in dates if prior <= d.fstart < s_start and d.edtf and d.rule not in NOT_WHEN][-1:]
         words = _sentence_words(doc, s_start, s_end, rules)
         kind = attack_kind(doc.folded[s_start:s_end], rules)
         scored: list[tuple[int, str, list[int], list[str]]] = []
@@ -219,13 +225,19 @@ def link_attacks(doc: Folded, hits: list[Hit], dates: list[DateFound], index: Al
                 continue
             place, p_ends, p_why = _place_evidence(attack.place, places, index)
             date, d_ends, d_why = _date_evidence(attack.date, spans[attack.id], when)
+            if inherited and date < 2:
+                date, d_ends, d_why = 0, [], []
             label, l_ends, l_why = _label_evidence(attack.label_ar, words, rules)
-            if _agrees(attack, place, date, label, bool(when), attack.kind in never,
-                       _local_named(places, index, local, attack.place), local):
+            if _agrees(attack, place, date, label, bool(when) and not inherited, attack.kind in never,
+                       _local_named(places + news, index, local, attack, new_parents or {}, rules), local):
                 scored.append((place + date + label, attack.id, p_ends + d_ends + l_ends, p_why + d_why + l_why))
         cues = [(m.start(), m.end()) for m in cue.finditer(doc.folded, s_start, s_end)]
         out.extend(_distinct(doc, sorted(scored, key=lambda x: (-x[0], x[1])), cues))
     return rank(out, index)
+
+
+NOT_WHEN = ("now", "recently", "so-far")
+"""Date readings that say when the article speaks ("حتى الآن"), not when an attack happened."""
 
 
 def _agrees(attack: Any, place: int, date: int, label: int, dated: bool, campaign: bool, local_named: bool,
@@ -242,11 +254,26 @@ def _agrees(attack: Any, place: int, date: int, label: int, dated: bool, campaig
                 or (attack.date is None and place == 2 and attack.place in local))
 
 
-def _local_named(places: list[Hit], index: AliasIndex, local: set[str], place: str | None) -> bool:
-    """The sentence names a city or district around the attack's venue, not the venue itself
-    (Kabul for the Russian embassy in Kabul): a nearby event, not necessarily this one."""
-    around = index.parents.get(place, set()) if place else set()
-    return any(e in local and e in around for h in places for e in h.entities)
+def _local_named(places: list[Hit], index: AliasIndex, local: set[str], attack: Any,
+                 new_parents: dict[str, set[str]], rules: Rules) -> bool:
+    """The sentence names another city or district of the attack's country, or the city around
+    the attack's venue (Kabul for the Russian embassy in Kabul): a nearby event, not this one.
+    A place the attack's own label names ("... في موسكو") is not another place."""
+    place = attack.place
+    if not place:
+        return False
+    in_label = set(name_key(attack.label_ar).split())
+    around = index.parents.get(place, set())
+    countries = {p for p in around | {place} if index.entities.get(p) and index.entities[p].kind == "country"}
+    for hit in places:
+        for e in hit.entities:
+            parents = new_parents.get(e) if e in new_parents else index.parents.get(e, set())
+            if e == place or (e not in local and e not in new_parents) or (e not in around and index.entities.get(e)
+                                                                            and set(name_key(index.entities[e].label_ar).split()) <= in_label):
+                continue
+            if e in around or (countries & (parents or set())):
+                return True
+    return False
 
 
 def attack_kind(folded: str, rules: Rules) -> str:
@@ -263,6 +290,8 @@ def attack_kind(folded: str, rules: Rules) -> str:
 def kinds_agree(a: str, b: str) -> bool:
     """Two attack kinds may describe the same attack."""
     loose = {"unspecified", "mixed", "campaign", ""}
+    if "arrest-operation" in (a, b) and not {a, b} & {"campaign", "mixed"}:
+        return a == b  # an arrest is not an attack on someone
     return a == b or a in loose or b in loose or {a, b} <= {"bombing", "suicide-bombing"}
 
 

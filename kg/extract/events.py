@@ -21,7 +21,7 @@ from kg.extract.mentions import NOT_WHEN, Hit, attack_kind
 NOT_ATTACK_DATE = (*NOT_WHEN, "since")
 from kg.extract.names import NewName
 from kg.extract.rules import Rules, alternation
-from kg.extract.text import Folded, fold
+from kg.extract.text import Folded, fold, name_key
 from kg.extract.timex import DateFound
 
 SPECIFIC = {"venue": 0, "neighbourhood": 1, "district": 2, "city": 3, "province": 4, "region": 5, "country": 6}
@@ -37,13 +37,17 @@ class _Place:
 
 
 def new_attacks(doc: Folded, hits: list[Hit], places: list[NewName], dates: list[DateFound],
-                figures: list[Figure], index: AliasIndex, rules: Rules) -> list[NewName]:
-    """Attack candidates for the described attacks that match no known attack."""
+                figures: list[Figure], index: AliasIndex, rules: Rules) -> tuple[list[NewName], list[Hit]]:
+    """Attack candidates for the described attacks that match no known attack, and the
+    described attacks that are a known attack the article named before (same place, no
+    date against it): those are linked to it instead."""
     cue = attack_cue(rules)
     spec = rules.figures
     weak = {fold(str(w)) for w in spec.get("weak_attack_cues") or []}
     planned = re_before(spec.get("not_attack_after") or [])
     out: list[NewName] = []
+    again: list[Hit] = []
+    since = [(d.fstart, d.fend) for d in dates if d.rule == "since"]
     for s_start, s_end in doc.sentences():
         words = [m for m in cue.finditer(doc.folded, s_start, s_end)
                  if not planned.search(doc.folded, max(s_start, m.start() - 20), m.start())]
@@ -53,7 +57,8 @@ def new_attacks(doc: Folded, hits: list[Hit], places: list[NewName], dates: list
         if all(_bare(m.group(), weak) for m in words) and not tolls:
             continue
         where = _places(hits, places, index, s_start, s_end)
-        when = [d for d in dates if s_start <= d.fstart < s_end and d.edtf and d.rule not in NOT_ATTACK_DATE]
+        when = [d for d in dates if s_start <= d.fstart < s_end and d.edtf and d.rule not in NOT_ATTACK_DATE
+                and not any(a <= d.fstart < b for a, b in since)]
         where = [p for p in where if SPECIFIC.get(p.kind, 7) <= SPECIFIC["province"]] if not when else where
         if not where and not when:
             continue  # an attack word alone (or with a country): the attack of an earlier sentence
@@ -62,6 +67,13 @@ def new_attacks(doc: Folded, hits: list[Hit], places: list[NewName], dates: list
         place = min(where, key=lambda p: (SPECIFIC.get(p.kind, 7), abs(p.fstart - anchor.start()))) \
             if where else None
         if any(_same(prior, date, place) for prior in out):
+            continue
+        earlier = _named_before(hits, index, s_start, place, date)
+        if earlier is not None:
+            start, end = doc.span(words[0].start(), words[0].end())
+            again.append(Hit(start, end, words[0].start(), words[0].end(), earlier.entities, "attack",
+                             f"the attack named before in the article, at the same place ({place and place.ref})",
+                             words[0].start()))
             continue
         ends = [anchor.start(), anchor.end()] + ([date.fstart, date.fend] if date else []) + \
             ([place.fstart, place.fend] if place else [])
@@ -73,7 +85,22 @@ def new_attacks(doc: Folded, hits: list[Hit], places: list[NewName], dates: list
         out.append(NewName(start, end, fstart, fend, doc.text[start:end], "Attack", kind,
                            f"described attack that matches no known one: {why}",
                            date=date.edtf if date else None, place=place.ref if place else None))
-    return out
+    return out, again
+
+
+def _named_before(hits: list[Hit], index: AliasIndex, before: int, place: _Place | None,
+                  date: DateFound | None) -> Hit | None:
+    """A known attack named earlier in the article whose place holds this one's (and no date here)."""
+    if place is None or date is not None:
+        return None
+    for hit in reversed([h for h in hits if h.fstart < before and _is_attack(h, index)]):
+        known = index.entities[hit.entity]
+        where, label = known.place, set(name_key(known.label_ar).split())
+        named = index.entities.get(place.ref)
+        if where and (place.ref == where or place.ref in index.parents.get(where, set()) or (
+                named is not None and set(name_key(named.label_ar).split()) <= label)):
+            return hit
+    return None
 
 
 def re_before(words: list[str]):  # type: ignore[no-untyped-def]

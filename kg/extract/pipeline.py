@@ -118,7 +118,8 @@ def extract_text(text: str, *, source: str, published: DateSpan | None, index: A
     result.hits = sorted(known + link_attacks(doc, known + place_hits, result.dates, index, rules, parents),
                          key=lambda h: h.start)
     figures = find_figures(doc, rules, result.dates)
-    attacks = new_attacks(doc, result.hits, places, result.dates, figures, index, rules)
+    attacks, again = new_attacks(doc, result.hits, places, result.dates, figures, index, rules)
+    result.hits = sorted(result.hits + again, key=lambda h: h.start)
     stem = source.removeprefix("src-")
     result.new = [(f"new-{stem}-{n:02d}", name) for n, name in
                   enumerate(sorted(names + places + attacks, key=lambda n: n.start), start=1)]

@@ -84,9 +84,11 @@ def find_known(doc: Folded, index: AliasIndex, rules: Rules) -> list[Hit]:
         hits.append(outer)
         j = i
         person = any(index.entities[e].type == "Person" for e in entities if e in index.entities)
+        group = _all_groups(entities, index)
         while n > 1 and j < i + n:
             inner = _longest(doc, tokens, forms, j, i + n - (j == i), index, rules)
-            if inner is None or inner[1] == entities or (person and inner[2] in index.adjectives):
+            if inner is None or inner[1] == entities or (person and inner[2] in index.adjectives) or (
+                    group and j == i and _all_groups(inner[1], index)):  # "داعش" of "داعش خراسان" is no other group
                 j += 1
                 continue
             m = inner[0]
@@ -96,6 +98,10 @@ def find_known(doc: Folded, index: AliasIndex, rules: Rules) -> list[Hit]:
         i += n
     hits.extend(_fuzzy(tokens, hits, index))
     return rank(sorted(hits, key=lambda h: (h.start, -h.end)), index, _place_hinted(doc, hits, rules))
+
+
+def _all_groups(entities: set[str], index: AliasIndex) -> bool:
+    return all(index.entities[e].type == "Organization" for e in entities if e in index.entities)
 
 
 def _longest(doc: Folded, tokens: list[Token], forms: list[tuple[list[str], list[str]]], i: int, stop: int,

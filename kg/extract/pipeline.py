@@ -112,6 +112,7 @@ def extract_text(text: str, *, source: str, published: DateSpan | None, index: A
     result.dates = find_dates(doc, rules, published)
     known = find_known(doc, index, rules)
     names = find_new(doc, known, index, rules)
+    known = [h for h in known if not any(n.start <= h.start and h.end <= n.end for n in names)]
     places = find_places(doc, known, index, rules, [(n.start, n.end) for n in names])
     place_hits = [Hit(p.start, p.end, p.fstart, p.fend, (p.text,), "new") for p in places]
     parents = {p.text: set(p.within) for p in places}

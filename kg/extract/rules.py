@@ -88,6 +88,7 @@ class Rules:
     number_words: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
     relations: list[RelationRule] = field(default_factory=list)
     places: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, Any] = field(default_factory=dict)
 
     def words(self, section: dict[str, Any], key: str) -> list[str]:
         return [fold(str(w)) for w in section.get(key) or []]
@@ -111,6 +112,7 @@ def load_rules(folder: Path | None = None) -> Rules:
     names, dates = _read(folder, "names.yaml"), _read(folder, "dates.yaml")
     figures, relations = _read(folder, "figures.yaml"), _read(folder, "relations.yaml")
     rules = Rules()
+    rules.names = names
     rules.clitics = [fold(c) for c in names.get("clitics") or []]
     rules.variants = {fold(v["seen"]): fold(v["means"]) for v in names.get("variants") or []}
     rules.endings = [(fold(a), fold(b)) for a, b in names.get("endings") or []]

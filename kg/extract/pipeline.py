@@ -20,6 +20,8 @@ from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError, DateSpan
 from kg.dates import parse as parse_edtf
 from kg.errors import fail
+from kg.extract.anaphora import antecedents
+from kg.extract.claims import attribute_figures, attribute_relations
 from kg.extract.cues import Relation, find_relations
 from kg.extract.events import new_attacks
 from kg.extract.figures import Figure, attack_cue, find_figures, named_victims
@@ -28,6 +30,7 @@ from kg.extract.mentions import Hit, find_known, link_attacks
 from kg.extract.names import NewName, find_new
 from kg.extract.places import find_places
 from kg.extract.rules import Rules
+from kg.extract.speech import asserters
 from kg.extract.text import Folded
 from kg.extract.timex import DateFound, find_dates
 
@@ -126,13 +129,19 @@ def extract_text(text: str, *, source: str, published: DateSpan | None, index: A
                   enumerate(sorted(names + places + attacks, key=lambda n: n.start), start=1)]
     result.types = {k.id: k.type for k in index.entities.values()}
     result.types.update({eid: name.type for eid, name in result.new})
+    kinds = {k.id: k.kind for k in index.entities.values()}
+    kinds.update({eid: name.kind or "" for eid, name in result.new})
     everything = result.hits + [Hit(n.start, n.end, n.fstart, n.fend, (eid,), "new") for eid, n in result.new]
     everything.sort(key=lambda h: h.start)
-    result.relations = find_relations(doc, everything, result.types, rules, result.dates)
+    everything = sorted(everything + antecedents(doc, everything, result.types, kinds, rules), key=lambda h: h.start)
+    result.relations = find_relations(doc, everything, result.types, rules, result.dates, kinds)
+    said = asserters(doc, everything, result.types, rules)
+    attribute_relations(doc, result.relations, said)
     people = [(h.start, h.end, h.fstart, h.fend, h.entity) for h in result.hits
               if not h.ambiguous and result.types.get(h.entity) == "Person"]
     figures = sorted(figures + named_victims(doc, rules, people, figures), key=lambda f: f.start)
     result.figures = _link_figures(doc, figures, everything, result.types, rules)
+    attribute_figures(doc, result.figures, result.relations, said, kinds, rules)
     return result
 
 

@@ -34,7 +34,7 @@ def attribute_relations(doc: Folded, relations: list[Relation], said: list[Asser
         who = governing(said, doc, doc_fpos(doc, rel.start))
         agent = rel.fields.get("agent")
         if who is not None and who.entity not in (agent, None):
-            rel.according_to = who.entity
+            rel.according_to, rel.according_to_text = who.entity, who.text
         elif who is not None and who.entity is None:
             rel.according_to_text = who.text
         elif rel.fields.get("by") not in (None, agent):
@@ -67,7 +67,7 @@ def attribute_figures(doc: Folded, figures: list[FigureLink], relations: list[Re
         elif who is not None and who.entity is not None and kinds.get(who.entity) in ARMED and who.cue in SAYING:
             link.claimed_by = who.entity  # "وقال التنظيم إن ...": the group's own figure
         elif who is not None and (who.entity is None or kinds.get(who.entity) not in ARMED):
-            link.according_to, link.according_to_text = who.entity, (None if who.entity else who.text)
+            link.according_to, link.according_to_text = who.entity, who.text
 
 
 def doc_fpos(doc: Folded, start: int) -> int:

@@ -7,7 +7,8 @@ word) and its place (the most specific place of the sentence, a known one or one
 the gazetteer). A later sentence that gives no other place or date speaks of the same
 attack ("وأسفر الهجوم عن مقتل سبعة"), and so does one that repeats the place or the
 date of an attack already drafted. An attack word after a word of planning or threat
-(``not_attack_after``: "التخطيط لهجمات") is not an attack that happened.
+(``not_attack_after``: "التخطيط لهجمات") is not an attack that happened, and once an attack
+is told, a definite attack word ("ويأتي الهجوم بعد ...") refers back to it.
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ def new_attacks(doc: Folded, hits: list[Hit], places: list[NewName], dates: list
     again: list[Hit] = []
     since = [(d.fstart, d.fend) for d in dates if d.rule == "since"]
     for s_start, s_end in doc.sentences():
+        told = bool(out or again) or any(h.fstart < s_start and _is_attack(h, index) for h in hits)
         words = [m for m in cue.finditer(doc.folded, s_start, s_end)
-                 if not planned.search(doc.folded, max(s_start, m.start() - 20), m.start())]
+                 if not planned.search(doc.folded, max(s_start, m.start() - 20), m.start())
+                 and not (told and _definite(m.group(), rules))]
         if not words or any(s_start <= h.fstart < s_end and _is_attack(h, index) for h in hits):
             continue
         tolls = [f for f in figures if s_start <= f.fstart < s_end and f.measure in ("killed", "injured")]
@@ -107,6 +110,11 @@ def re_before(words: list[str]):  # type: ignore[no-untyped-def]
     import re
     return re.compile(rf"(?<!\w)[وفبل]?{alternation([fold(str(w)) for w in words])}\s*$") if words \
         else re.compile(r"(?!)")
+
+
+def _definite(word: str, rules: Rules) -> bool:
+    """"الهجوم", "والتفجير": the attack already told (once one is)."""
+    return any(w.startswith("ال") for w in (word, *(word[len(c):] for c in rules.clitics if word.startswith(c))))
 
 
 def _bare(word: str, weak: set[str]) -> bool:

@@ -17,6 +17,7 @@ text writes it); a new candidate matches words when one name holds the other's w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,14 +41,17 @@ class Ref:
 
     id: str | None
     name: str
+    words: bool = False  # ``name`` is the text's own words for it (an asserter), not a label
 
 
 def ref_matches(expected: str, ref: Ref | None) -> bool:
     """An expected id or name against a candidate's entity."""
     if ref is None:
         return False
-    if ref.id is not None:  # a known entity matches its id only: "حركة طالبان باكستان" is not the Taliban
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", expected):
         return ref.id == expected
+    if ref.id is not None and not ref.words:  # a known entity matches its id only: "حركة طالبان باكستان" is not the Taliban
+        return False
     want, got = set(name_key(expected).split()), set(name_key(ref.name).split())
     return bool(want and got) and (want <= got or got <= want)
 
@@ -143,8 +147,9 @@ def drafted(ex: Extraction, index: AliasIndex) -> dict[str, list[Item]]:
     for d in ex.dates:
         if d.edtf:
             put("dates", Item((d.edtf,)), d.edtf)
-    for who, text in _asserters(ex):
-        ref = _entity_ref(ex, index, who) if who else Ref(None, text)
+    for who, text in _asserters(ex):  # the asserter's own words when the text gives them
+        ref = _entity_ref(ex, index, who) if who else None
+        ref = Ref(ref.id if ref else None, text, True) if text else ref
         put("according_to", Item((), ref), (ref.id, name_key(ref.name)) if ref else text)
     return out
 

@@ -156,6 +156,7 @@ def load_rules(folder: Path | None = None) -> Rules:
     if (folder / "speech.yaml").is_file():
         rules.speech = _read(folder, "speech.yaml")
         rules.speech["through"] = fold_pattern(str(rules.speech.get("through") or "(?!)"))
+        rules.speech["subject"] = fold_pattern(str(rules.speech.get("subject") or "(?!)"))
     if (folder / "places.yaml").is_file():
         rules.places = _read(folder, "places.yaml")
     return rules

@@ -49,6 +49,10 @@ def asserters(doc: Folded, hits: list[Hit], types: dict[str, str], rules: Rules)
     most = int(spec.get("max_words") or 4)
     out: list[Asserter] = []
     taken: list[tuple[int, int]] = []
+    for m in re.finditer(str(spec.get("subject") or "(?!)"), doc.folded):
+        start, end = doc.span(m.start(1), m.end(1))
+        out.append(Asserter(m.start(), m.start(1), m.end(1), doc.text[start:end], None, "subject"))
+        taken.append((m.start(), m.end()))
     for cue in cues:
         for m in cue.finditer(doc.folded):
             if any(a <= m.start() < b for a, b in taken):
@@ -76,8 +80,9 @@ def _asserter(doc: Folded, m: re.Match[str], hits: list[Hit], types: dict[str, s
              and types.get(h.entity) in ("Organization", "Person")]
     chosen = (person or early)[:1]
     if chosen:
-        h = chosen[0]
-        return Asserter(m.start(), h.fstart, h.fend, doc.text[h.start:h.end], h.entity, m.group())
+        h = chosen[0]  # the words that name the asserter, from the first one to its name
+        start = min(h.start, tokens[0].start)
+        return Asserter(m.start(), tokens[0].fstart, h.fend, doc.text[start:h.end], h.entity, m.group())
     words = []
     for t in tokens[:most]:
         gap = doc.gap(words[-1], t) if words else ""

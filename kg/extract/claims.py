@@ -26,11 +26,18 @@ SAYING = ("قال", "وقال", "قالت", "وقالت")
 """Verbs by which a group speaking of its own attack gives its own figures."""
 
 
-def attribute_relations(doc: Folded, relations: list[Relation], said: list[Asserter]) -> None:
-    """Set ``according_to`` and the suggested status of each relation; mark competing claims."""
+def attribute_relations(doc: Folded, relations: list[Relation], said: list[Asserter],
+                        attacks: list[tuple[int, str]] = ()) -> None:  # type: ignore[assignment]
+    """Set ``according_to`` and the suggested status of each relation; fill a claim's attack
+    with the attack told last before it (``attacks``: folded start and id); mark competing claims."""
     for rel in relations:
         if rel.fields.get("type") != "Responsibility":
             continue
+        if rel.fields.get("attack") is None:
+            told = [eid for at, eid in attacks if at < doc_fpos(doc, rel.end)]
+            if told:
+                rel.fields["attack"] = told[-1]
+                rel.why = "; ".join(x for x in (rel.why, "attack: the one told last before it (check it)") if x)
         who = governing(said, doc, doc_fpos(doc, rel.start))
         agent = rel.fields.get("agent")
         if who is not None and who.entity not in (agent, None):
@@ -46,7 +53,7 @@ def attribute_relations(doc: Folded, relations: list[Relation], said: list[Asser
         rivals = sorted({str(r.fields.get("agent")) for r in claims if r.fields.get("agent") != rel.fields.get("agent")
                          and r.fields.get("attack") == rel.fields.get("attack")})
         if rivals:
-            rel.why = f"competing claims: also claimed by {', '.join(rivals)}"
+            rel.why = "; ".join(x for x in (rel.why, f"competing claims: also claimed by {', '.join(rivals)}") if x)
 
 
 def attribute_figures(doc: Folded, figures: list[FigureLink], relations: list[Relation], said: list[Asserter],

@@ -5,8 +5,7 @@ it (``«…»``, ``"…"``, ``“…”``). A Latin name is a run of capitalised
 words such as "of" or "al"). The word before a name, or its own first or last word,
 suggests its type (``rules/names.yaml``: ``type_cues``); the reviewer checks it.
 
->>> from kg.extract.cued import cued_names
-from kg.extract.index import AliasIndex
+>>> from kg.extract.index import AliasIndex
 >>> from kg.extract.rules import load_rules
 >>> found = find_new(Folded('كتب في مجلة "سبكتيتور" أن Colin Clarke قال'), [], AliasIndex(), load_rules())
 >>> [(n.text, n.type, n.kind) for n in found]

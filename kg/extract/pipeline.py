@@ -136,7 +136,8 @@ def extract_text(text: str, *, source: str, published: DateSpan | None, index: A
     everything = sorted(everything + antecedents(doc, everything, result.types, kinds, rules), key=lambda h: h.start)
     result.relations = find_relations(doc, everything, result.types, rules, result.dates, kinds)
     said = asserters(doc, everything, result.types, rules)
-    attribute_relations(doc, result.relations, said)
+    told = [(h.fstart, h.entity) for h in everything if result.types.get(h.entity) == "Attack"]
+    attribute_relations(doc, result.relations, said, told)
     people = [(h.start, h.end, h.fstart, h.fend, h.entity) for h in result.hits
               if not h.ambiguous and result.types.get(h.entity) == "Person"]
     figures = sorted(figures + named_victims(doc, rules, people, figures), key=lambda f: f.start)

@@ -11,6 +11,8 @@ Location with its parents: its province (when the gazetteer gives it) and its co
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rapidfuzz import fuzz, process
 
 from kg.extract.gazetteer import Gazetteer, Place
@@ -40,6 +42,7 @@ def find_places(doc: Folded, hits: list[Hit], index: AliasIndex, rules: Rules,
     covered |= {t.index for t in tokens for s, e in taken if s < t.end and t.start < e}
     fuzzy_keys = sorted(k for k in gaz.names if " " not in k and len(k) >= 5)
     out: list[NewName] = []
+    found_places: list[Place] = []
     i = 0
     while i < len(tokens):
         if i in covered or set(word_variants(tokens[i].folded, rules.clitics, {})) & cues:
@@ -63,13 +66,24 @@ def find_places(doc: Folded, hits: list[Hit], index: AliasIndex, rules: Rules,
             i += 1
             continue
         start, end = tokens[i].start, tokens[i + n - 1].end
-        within = tuple(x for x in (place.province_ar if place.kind == "city" else None,
-                                   countries.get(place.country_en)) if x)
+        province = f"new? {place.province_en} (province, {place.province_code})" \
+            if place.kind == "city" and place.province_en else None
+        within = tuple(x for x in (province, countries.get(place.country_en) or
+                                   f"new? {place.country_en} (country, {place.country})") if x)
+        found_places.append(place)
         out.append(NewName(start, end, tokens[i].fstart, tokens[i + n - 1].fend, doc.text[start:end], "Location",
                            place.kind, f"gazetteer: {place.name_en} ({place.kind}, {_where(place)}){why}",
                            within=within))
         i += n
-    return out
+    return [_named_parent(n, p, out, found_places) for n, p in zip(out, found_places)]
+
+
+def _named_parent(name: NewName, place: Place, names: list[NewName], places: list[Place]) -> NewName:
+    """A city whose province the text names too lies within that new place."""
+    for other, where in zip(names, places):
+        if where.kind == "province" and place.kind == "city" and where.province_code == place.province_code:
+            return replace(name, within=(other.text, *name.within[1:]))
+    return name
 
 
 def _longest(doc: Folded, tokens: list, i: int, covered: set[int], gaz: Gazetteer,

@@ -17,7 +17,7 @@ from kg.extract.kinds import DEV_TARGETS, KINDS, meets_dev_targets, total
 from kg.extract.pipeline import Extraction, extract_text
 from kg.extract.rules import load_rules
 from kg.extract.score import score_dev
-from kg.store import open_graph
+from kg.store.store import open_graph
 from tests.conftest import REPO
 
 DEV = REPO / "tests" / "data" / "extract" / "unseen"

@@ -150,7 +150,7 @@ def extract_score_command(obj: dict[str, object], sources: tuple[str, ...], dev:
         raise fail(str(folder), "no such development set", hint="a folder of NN-name.txt with NN-name.yaml",
                    exit_code=2)
     devs = score_dev(graph, folder, rules=rules) if folder.is_dir() else []
-    dev_total = kinds_total("development set", devs) if devs else None
+    dev_total = kinds_total(f"development set ({folder.name})", devs) if devs else None
     rows = [s.row() for s in [*scores, total]]
     columns = ["source", "entities", "+alt", "unseen", "dates", "readings", "figures", "qualifier", "attack"]
     if fmt == "json":

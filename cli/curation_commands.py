@@ -17,10 +17,10 @@ from kg.errors import fail
 from kg.extract.draft import build_draft, draft_path
 from kg.extract.draft import render as render_draft
 from kg.extract.index import AliasIndex
-from kg.extract.pipeline import extract_source
-from kg.extract.rules import load_rules
 from kg.extract.kinds import DEV_TARGETS, KINDS, KindScore, meets_dev_targets
 from kg.extract.kinds import total as kinds_total
+from kg.extract.pipeline import extract_source
+from kg.extract.rules import load_rules
 from kg.extract.score import TARGETS, meets_targets, score, score_dev, totals
 from kg.store.store import open_graph
 
@@ -170,8 +170,8 @@ def extract_score_command(obj: dict[str, object], sources: tuple[str, ...], dev:
             for kind, missed in s.misses().items():
                 if missed:
                     click.echo(f"{s.source} missed {kind}: {', '.join(missed)}")
-        for kinds in [seeds, dev_total]:
-            for kind in KINDS if kinds else ():
+        for kinds in [k for k in (seeds, dev_total) if k is not None]:
+            for kind in KINDS:
                 for label, items in (("missed", kinds.missed[kind]), ("extra", kinds.extra[kind])):
                     for item in items:
                         click.echo(f"{kinds.name} {kind} {label}: {item}")

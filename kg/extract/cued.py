@@ -75,7 +75,7 @@ def _office(tokens: list[Token], i: int, offices: list[list[str]], rules: Rules)
     for words in offices:
         window = tokens[i:i + len(words)]
         if len(window) == len(words) and all(w in word_variants(t.folded, rules.clitics, {}) for w, t in
-                                              zip(words, window)):
+                                              zip(words, window, strict=True)):
             return len(words)
     return 0
 

@@ -67,10 +67,10 @@ def find_relations(doc: Folded, hits: list[Hit], types: dict[str, str], rules: R
             relation.suggested = next((status for when, status in rule.statuses
                                        if when.search(doc.folded, s_start, m.end())), None)
             if rule.fact.get("type") == "Responsibility":
-                key = (s_start, relation.fields.get("agent"), relation.status)
-                if key in claimed:
+                said = (s_start, relation.fields.get("agent"), relation.status)
+                if said in claimed:
                     continue  # one sentence, one agent, one status: one candidate (the first rule that read it)
-                claimed.add(key)
+                claimed.add(said)
             for when, values in rule.variants:
                 if when.search(doc.folded, m.start(), s_end):
                     relation.fields.update(values)

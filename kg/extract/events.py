@@ -13,18 +13,19 @@ is told, a definite attack word ("ويأتي الهجوم بعد ...") refers ba
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.extract.figures import Figure, attack_cue
 from kg.extract.index import AliasIndex
 from kg.extract.mentions import NOT_WHEN, Hit, attack_kind
-
-NOT_ATTACK_DATE = (*NOT_WHEN, "since")
 from kg.extract.names import NewName
 from kg.extract.rules import Rules, alternation
 from kg.extract.text import Folded, fold, name_key
 from kg.extract.timex import DateFound
 
+NOT_ATTACK_DATE = (*NOT_WHEN, "since")
+"""Readings that are no attack's date: the article's now, and "since X" periods."""
 SPECIFIC = {"venue": 0, "neighbourhood": 1, "district": 2, "city": 3, "province": 4, "region": 5, "country": 6}
 """Place kinds from the most specific: the attack's place is the most specific one named."""
 
@@ -106,8 +107,8 @@ def _named_before(hits: list[Hit], index: AliasIndex, before: int, place: _Place
     return None
 
 
-def re_before(words: list[str]):  # type: ignore[no-untyped-def]
-    import re
+def re_before(words: list[str]) -> re.Pattern[str]:
+    """An expression matching any of the words right before a position."""
     return re.compile(rf"(?<!\w)[وفبل]?{alternation([fold(str(w)) for w in words])}\s*$") if words \
         else re.compile(r"(?!)")
 

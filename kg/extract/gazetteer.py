@@ -64,6 +64,13 @@ class Gazetteer:
     def lookup(self, key: str) -> list[Place]:
         return self.names.get(key, [])
 
+    def add(self, name: str, place: Place, letters: dict[str, tuple[str, ...]]) -> None:
+        """Index a place under a name and its Arabic spellings."""
+        for variant in _variants(name.replace("\u200c", " "), letters):
+            key = name_key(variant)
+            if key and place not in self.names[key]:
+                self.names[key].append(place)
+
 
 @lru_cache(maxsize=4)
 def _load(countries: tuple[str, ...], letters: tuple[tuple[str, tuple[str, ...]], ...]) -> Gazetteer:
@@ -77,7 +84,7 @@ def _load(countries: tuple[str, ...], letters: tuple[tuple[str, tuple[str, ...]]
             place = Place(state.name, state.native or "", "province", code, country_names.get(code, code),
                           province_code=state.iso3166_2)
             for name in {state.native or ""}:
-                gaz._add(name, place, table)
+                gaz.add(name, place, table)
     for city in cache.get_cities().values():
         code = city["countrycode"]
         if code not in order:
@@ -91,7 +98,7 @@ def _load(countries: tuple[str, ...], letters: tuple[tuple[str, tuple[str, ...]]
                       (province.native or None) if province else None,
                       province.iso3166_2 if province else None, float(city["latitude"]), float(city["longitude"]))
         for name in arabic:
-            gaz._add(name, place, table)
+            gaz.add(name, place, table)
     for key, places in gaz.names.items():
         places.sort(key=lambda p: (order.get(p.country, 99), p.kind != "city", -p.population))
         gaz.max_words = max(gaz.max_words, len(key.split()))
@@ -102,16 +109,6 @@ def _variants(name: str, letters: dict[str, tuple[str, ...]], limit: int = 16) -
     """The name with its Persian and Pashto letters written as Arabic news writes them."""
     slots = [letters.get(ch, (ch,)) if ch in letters else (ch,) for ch in name]
     return ["".join(p) for p in itertools.islice(itertools.product(*slots), limit)]
-
-
-def _add(self: Gazetteer, name: str, place: Place, letters: dict[str, tuple[str, ...]]) -> None:
-    for variant in _variants(name.replace("\u200c", " "), letters):
-        key = name_key(variant)
-        if key and place not in self.names[key]:
-            self.names[key].append(place)
-
-
-Gazetteer._add = _add  # type: ignore[attr-defined]
 
 
 def _province_of(code: str, lat: float, lon: float) -> Any:

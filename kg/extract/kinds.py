@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from kg.curate.corpus import Corpus
+from kg.curate.yamlfile import load as load_yaml
 from kg.extract.index import AliasIndex
 from kg.extract.pipeline import Extraction
 from kg.extract.text import name_key
-from kg.curate.yamlfile import load as load_yaml
 
 KINDS = ("attacks", "responsibility", "figures", "persons", "places", "organizations", "dates", "according_to")
 ENTITY_KINDS = {"persons": "Person", "places": "Location", "organizations": "Organization"}
@@ -50,7 +50,7 @@ def ref_matches(expected: str, ref: Ref | None) -> bool:
         return False
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", expected):
         return ref.id == expected
-    if ref.id is not None and not ref.words:  # a known entity matches its id only: "حركة طالبان باكستان" is not the Taliban
+    if ref.id is not None and not ref.words:  # a known entity matches by id only: "حركة طالبان باكستان" is no Taliban
         return False
     want, got = set(name_key(expected).split()), set(name_key(ref.name).split())
     return bool(want and got) and (want <= got or got <= want)
@@ -262,12 +262,13 @@ def dev_texts(folder: Path) -> list[tuple[str, str, dict[str, Any]]]:
     out = []
     for path in sorted(folder.glob("*.txt")):
         data = load_yaml(path.with_suffix(".yaml"), str(path.with_suffix(".yaml")))
-        out.append((path.stem, path.read_text(encoding="utf-8"), dict(data)))  # type: ignore[call-overload]
+        out.append((path.stem, path.read_text(encoding="utf-8"), dict(data)))
     return out
 
 
 def corpus_items(corpus: Corpus, source: str, index: AliasIndex,
-                 cited: Callable[[Corpus, str], set[str]], dates: Callable[[Corpus, str], set[str]]) -> dict[str, list[Item]]:
+                 cited: Callable[[Corpus, str], set[str]],
+                 dates: Callable[[Corpus, str], set[str]]) -> dict[str, list[Item]]:
     """What the curators recorded from a seed article, by kind (all its entities are known)."""
     out: dict[str, list[Item]] = {k: [] for k in KINDS}
     ids = cited(corpus, source)

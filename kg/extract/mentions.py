@@ -274,8 +274,9 @@ def _local_named(places: list[Hit], index: AliasIndex, local: set[str], attack: 
     for hit in places:
         for e in hit.entities:
             parents = new_parents.get(e) if e in new_parents else index.parents.get(e, set())
-            if e == place or (e not in local and e not in new_parents) or (e not in around and index.entities.get(e)
-                                                                            and set(name_key(index.entities[e].label_ar).split()) <= in_label):
+            known = index.entities.get(e)
+            in_own_label = known is not None and set(name_key(known.label_ar).split()) <= in_label
+            if e == place or (e not in local and e not in new_parents) or (e not in around and in_own_label):
                 continue
             if e in around or (countries & (parents or set())):
                 return True

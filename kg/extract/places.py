@@ -20,7 +20,7 @@ from kg.extract.index import AliasIndex
 from kg.extract.mentions import JOINABLE, Hit
 from kg.extract.names import NewName
 from kg.extract.rules import Rules
-from kg.extract.text import Folded, fold, name_key, word_variants
+from kg.extract.text import Folded, Token, fold, name_key, word_variants
 
 FUZZY = 90
 
@@ -60,8 +60,9 @@ def find_places(doc: Folded, hits: list[Hit], index: AliasIndex, rules: Rules,
             continue
         n, places, why = found
         key = name_key(" ".join(t.folded for t in tokens[i:i + n]))
-        province = before is not None and bool(set(word_variants(before.folded, rules.clitics, {})) & province_cues)
-        place = _choose(places, province)
+        after_province = before is not None and bool(
+            set(word_variants(before.folded, rules.clitics, {})) & province_cues)
+        place = _choose(places, after_province)
         if key in never or not (cue or n > 1 or place.population >= big):
             i += 1
             continue
@@ -75,23 +76,23 @@ def find_places(doc: Folded, hits: list[Hit], index: AliasIndex, rules: Rules,
                            place.kind, f"gazetteer: {place.name_en} ({place.kind}, {_where(place)}){why}",
                            within=within))
         i += n
-    return [_named_parent(n, p, out, found_places) for n, p in zip(out, found_places)]
+    return [_named_parent(n, p, out, found_places) for n, p in zip(out, found_places, strict=True)]
 
 
 def _named_parent(name: NewName, place: Place, names: list[NewName], places: list[Place]) -> NewName:
     """A city whose province the text names too lies within that new place."""
-    for other, where in zip(names, places):
+    for other, where in zip(names, places, strict=True):
         if where.kind == "province" and place.kind == "city" and where.province_code == place.province_code:
             return replace(name, within=(other.text, *name.within[1:]))
     return name
 
 
-def _longest(doc: Folded, tokens: list, i: int, covered: set[int], gaz: Gazetteer,
+def _longest(doc: Folded, tokens: list[Token], i: int, covered: set[int], gaz: Gazetteer,
              rules: Rules) -> tuple[int, list[Place], str] | None:
     for n in range(min(gaz.max_words, len(tokens) - i), 0, -1):
         window = tokens[i:i + n]
         if any(t.index in covered for t in window) or not all(
-                JOINABLE.match(doc.gap(a, b)) for a, b in zip(window, window[1:])):
+                JOINABLE.match(doc.gap(a, b)) for a, b in zip(window, window[1:], strict=False)):
             continue
         rest = " ".join(t.folded for t in window[1:])
         for first in word_variants(window[0].folded, rules.clitics, {}):

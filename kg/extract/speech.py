@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from kg.extract.mentions import Hit
 from kg.extract.rules import Rules, alternation
-from kg.extract.text import Folded, fold, word_variants
+from kg.extract.text import Folded, Token, fold, word_variants
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _asserter(doc: Folded, m: re.Match[str], hits: list[Hit], types: dict[str, s
         h = chosen[0]  # the words that name the asserter, from the first one to its name
         start = min(h.start, tokens[0].start)
         return Asserter(m.start(), tokens[0].fstart, h.fend, doc.text[start:h.end], h.entity, m.group())
-    words = []
+    words: list[Token] = []
     for t in tokens[:most]:
         gap = doc.gap(words[-1], t) if words else ""
         forms = set(word_variants(t.folded, rules.clitics, {}))

@@ -203,11 +203,13 @@ def screenshots(folder: Path) -> None:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_page(viewport={"width": 1360, "height": 860})
                 page.goto(f"http://127.0.0.1:{port}/review/src-07f3032a")
+                page.keyboard.press("j")  # past the new entity candidate, to the first mention
                 for key in "aad":  # a few changes, so the counts and the undo button show something
                     with page.expect_navigation():
                         page.keyboard.press(key)
                 page.goto(f"http://127.0.0.1:{port}/review/")
-                page.screenshot(path=str(folder / "review-queue.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 290})
+                top = {"x": 0, "y": 0, "width": 1360, "height": 290}
+                page.screenshot(path=str(folder / "review-queue.png"), clip=top)
                 page.goto(f"http://127.0.0.1:{port}/review/src-07f3032a?edit={blame}")
                 page.click(f"mark[data-keys^='{blame}']")
                 page.screenshot(path=str(folder / "review-source.png"))

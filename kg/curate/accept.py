@@ -42,8 +42,9 @@ from kg.curate import schema
 from kg.curate.drafts import CANDIDATE, SECTIONS
 from kg.curate.roundtrip import dump, load, plain, styled
 
-DRAFT_ONLY = ("status", "span", "cue", "note")
-"""Keys the extractor adds for the reviewer; an accepted record keeps none of them as drafted."""
+DRAFT_ONLY = ("status", "span", "cue", "note", "suggested_status")
+"""Keys the extractor adds for the reviewer; an accepted record keeps none of them as drafted
+(``suggested_status`` becomes its ``status``)."""
 SECTION_KEYS = {"entities": "e", "mentions": "m", "facts": "f"}
 _SUGGESTED = re.compile(r"suggested status: ([a-z-]+)")
 _ALSO = re.compile(r"(?:^|; )(?:([a-z_]+) is )?ambiguous: (also )?([a-z0-9-]+(?:, [a-z0-9-]+)*)")
@@ -130,18 +131,36 @@ def item_key(section: str, data: dict[str, Any]) -> str:
     return f"{SECTION_KEYS[section]}{digest[:8]}"
 
 
+def draft_only(item: DraftItem) -> set[str]:
+    """The keys of a candidate that only the reviewer needs: :data:`DRAFT_ONLY`, and the quote of
+    a new entity whose type has none (it grounds the entity's mention instead)."""
+    keys = set(DRAFT_ONLY)
+    if item.section == "entities" and "quote" not in schema.FIELDS.get(item.type, {}):
+        keys.add("quote")
+    return keys
+
+
+def suggested_status(item: DraftItem) -> str | None:
+    """The claim status the extractor suggests for a candidate (``suggested_status``, or its note)."""
+    value = item.data.get("suggested_status")
+    return str(value) if value else hints(item.note).suggested_status
+
+
 def accepted(item: DraftItem) -> dict[str, Any]:
     """The record a candidate becomes when accepted as it is.
 
     >>> accepted(DraftItem("facts", 0, {"id": "f-1-c01", "type": "Responsibility", "quote": "q",
-    ...                                 "status": "candidate", "cue": "claims", "note": "suggested status: claimed"}))
+    ...                                 "status": "candidate", "cue": "claims", "suggested_status": "claimed"}))
     {'id': 'f-1-c01', 'type': 'Responsibility', 'quote': 'q', 'status': 'claimed'}
+    >>> accepted(DraftItem("entities", 0, {"id": "new-1", "type": "Person", "label": {"ar": "س"}, "quote": "س",
+    ...                                    "span": [0, 1], "status": "candidate"}))
+    {'id': 'new-1', 'type': 'Person', 'label': {'ar': 'س'}}
     """
-    record = {k: v for k, v in item.data.items() if k not in DRAFT_ONLY}
-    if item.section == "facts":
-        suggested = hints(item.note).suggested_status
-        if suggested:
-            record["status"] = suggested
+    drop = draft_only(item)
+    record = {k: v for k, v in item.data.items() if k not in drop}
+    suggested = suggested_status(item) if item.section == "facts" else None
+    if suggested:
+        record["status"] = suggested
     return record
 
 

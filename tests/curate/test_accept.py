@@ -37,9 +37,10 @@ def test_an_accept_changes_only_the_lines_it_moves() -> None:
     assert added[0] == '+   - {entity: amaq, quote: "وكالة أعماق"}'
     assert added[1:] == ["+   - id: f-aa238b89-99", "+     type: CasualtyReport", "+     attack: kerman-bombings-2024",
                          "+     measure: killed", "+     value: 95", "+     qualifier: at-least",
-                         '+     quote: "مقتل 95 شخصا على الأقل"']
+                         "+     according_to: new-07f3032a-01", '+     according_to_text: "السلطات الإيرانية"',
+                         '+     quote: "مقتل 95 شخصا على الأقل"', "+     status: attributed"]  # the suggested status
     removed = [line for line in difflib.ndiff(draft.splitlines(), new_draft.splitlines()) if line[:2] in ("+ ", "- ")]
-    assert len(removed) == 1 + 11 and all(line.startswith("- ") for line in removed)  # the mention, the fact
+    assert len(removed) == 1 + 14 and all(line.startswith("- ") for line in removed)  # the mention, the fact
     assert new_draft.startswith("# Draft candidates for src-07f3032a")  # the header comments stay
 
 

@@ -76,18 +76,20 @@ def test_a_draft_curated_end_to_end(browser: Any, project: Path) -> None:
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{url}/review/")
         page.click(f"a[href='/review/{SOURCE}']")
-        assert page.get_attribute("#article", "dir") == "rtl" and len(rows(page)) == 17
+        assert page.get_attribute("#article", "dir") == "rtl" and len(rows(page)) == 18
 
-        # accept: the first candidate is selected; "a" accepts it (the place Kerman)
-        assert rows(page)[0] == place and "selected" in page.get_attribute(f"#cand-{place}", "class")
+        # accept: the first candidate is selected; "j" moves to the next one, the place Kerman; "a" accepts it
+        assert "selected" in page.get_attribute(f"#cand-{rows(page)[0]}", "class")
+        page.keyboard.press("j")
+        assert rows(page)[1] == place and "selected" in page.get_attribute(f"#cand-{place}", "class")
         press(page, "a")
-        assert len(rows(page)) == 16 and place not in rows(page)
+        assert len(rows(page)) == 17 and place not in rows(page)
 
         # a click on a span in the text selects its candidate (the reverse of the list's links)
         page.click(f"mark[data-keys^='{asia}']")  # آسيا, inside آسيا الوسطى
         assert "selected" in page.get_attribute(f"#cand-{asia}", "class")
         press(page, "d")  # drop it
-        assert asia not in rows(page) and len(rows(page)) == 15
+        assert asia not in rows(page) and len(rows(page)) == 16
 
         # edit: the last fact blames "خراسان"; pick ISIS-K instead of the Khorasan Group, and the status
         page.click(f"#cand-{blame} .head")
@@ -130,7 +132,7 @@ def test_a_draft_curated_end_to_end(browser: Any, project: Path) -> None:
         press(page, "a")
         assert amaq not in rows(page) and "Undo: accept amaq" in page.inner_text("#undo-form")
         press(page, "u")
-        assert amaq in rows(page) and len(rows(page)) == 14
+        assert amaq in rows(page) and len(rows(page)) == 15
         assert errors == []
         page.close()
 
@@ -147,6 +149,7 @@ def test_two_tabs_never_lose_an_item(browser: Any, project: Path) -> None:
         first, second = context.new_page(), context.new_page()
         for tab in (first, second):
             tab.goto(f"{url}/review/{SOURCE}")
+        first.click(f"#cand-{place} .head")
         press(first, "a")  # the first tab accepts the place ...
         second.click(f"#cand-{group} .head")
         press(second, "a")  # ... the second, still showing the old files, accepts the group: refused

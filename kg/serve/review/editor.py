@@ -90,7 +90,7 @@ def fields_for(type_: str, record: Mapping[str, Any], drafted: Mapping[str, Any]
     ordered = [n for n in FIRST if n in known] + [n for n in known if n not in FIRST and n not in LATER]
     ordered += [n for n in LATER if n in known]
     names = [n for n in ordered if n not in HIDDEN and not (n == "id" and type_ in schema.FACT_TYPES)]
-    names += [n for n in record if n not in known and n not in ("status", "span", "cue")]
+    names += [n for n in record if n not in known and n not in ("status", "span", "cue", "suggested_status")]
     out = []
     for name in names:
         kind, scheme = widget(type_, name) if name in known else ("yaml", None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.curate import schema
-from kg.curate.accept import DraftItem, Hints, accepted, hints
+from kg.curate.accept import DraftItem, Hints, accepted, hints, suggested_status
 from kg.curate.vocab import vocabulary
 from kg.errors import Problem
 from kg.serve.review.editor import NEW_ENTITY_TYPES, Field, fields_for
@@ -76,9 +76,11 @@ def editor(snap: Snapshot, book: Book, key: str, *, new_type: str = "", span: tu
     current = record if record is not None else drafted or _new_record(snap, type_, span)
     quote = str(current.get("quote") or "")
     item_span = item.span if item and quote == str(item.data.get("quote")) else span
+    found = hints(item.note) if item else Hints()
+    if item is not None and suggested_status(item):
+        found = Hints(suggested_status(item), found.alternatives, found.fill_in)
     ed = Editor(key, type_, fields_for(type_, current, item.data if item else None), quote, item_span,
-                item.note if item else "", str(item.data.get("cue", "")) if item else "",
-                hints(item.note) if item else Hints(), entity=entity or {})
+                item.note if item else "", str(item.data.get("cue", "")) if item else "", found, entity=entity or {})
     if ed.span:
         ed.readings = [r for r in snap.readings if r.start < ed.span[1] and ed.span[0] < r.end]
     _pick(ed, book, item, search)

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from kg.curate.accept import DraftItem, Hints, hints
+from kg.curate.accept import DraftItem, Hints, draft_only, hints
 from kg.curate.drafts import span_problem
 from kg.serve.review.picker import Book
 
@@ -66,7 +66,7 @@ def rows(items: Iterable[DraftItem], text: str, book: Book, known: Mapping[str, 
             title = f"{item.type}"
         summary = [(k, _short(v)) for k, v in data.items() if k not in SUMMARY_SKIP and k != "entity"]
         allowed = set(known.get(item.type, ()))
-        extra = [k for k in data if allowed and k not in allowed and k not in ("status", "span", "cue")]
+        extra = [k for k in data if allowed and k not in allowed and k not in draft_only(item)]
         out.append(Row(item, kind_of(item, book), title, summary, hints(item.note),
                        span_problem(data, text) if item.span else None, extra, label))
     return out

@@ -57,6 +57,7 @@ def test_source_page_shows_the_text_right_to_left_with_marked_spans(url: str, pr
     assert f'data-keys="{inner}" data-start="0">كرمان</mark>' in body
     assert body.count('<li id="cand-') == 18
     assert "agent is ambiguous: khorasan-group, isis-k" in body and "ambiguous: also united-states-country" in body
+    assert body.count("names new-07f3032a-01, a new entity of this draft: accept it first") == 3  # 2 figures, 1 mention
 
 
 def test_accept_as_drafted_moves_the_candidate_with_a_new_id(url: str, project: Path) -> None:

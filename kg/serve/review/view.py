@@ -34,6 +34,8 @@ class Row:
     extra: list[str] = field(default_factory=list)
     label: str = ""
     """For a mention: the English label of the entity it names."""
+    needs: list[str] = field(default_factory=list)
+    """New entities of the draft it names: they must be accepted first."""
 
     @property
     def key(self) -> str:
@@ -52,6 +54,8 @@ def kind_of(item: DraftItem, book: Book) -> str:
 def rows(items: Iterable[DraftItem], text: str, book: Book, known: Mapping[str, Iterable[str]]) -> list[Row]:
     """The list beside the article, one row per candidate, with what the reviewer must check."""
     out = []
+    items = list(items)
+    waiting = {str(i.data.get("id")) for i in items if i.section == "entities"}
     for item in items:
         data = item.data
         label = ""
@@ -67,8 +71,12 @@ def rows(items: Iterable[DraftItem], text: str, book: Book, known: Mapping[str, 
         summary = [(k, _short(v)) for k, v in data.items() if k not in SUMMARY_SKIP and k != "entity"]
         allowed = set(known.get(item.type, ()))
         extra = [k for k in data if allowed and k not in allowed and k not in draft_only(item)]
-        out.append(Row(item, kind_of(item, book), title, summary, hints(item.note),
-                       span_problem(data, text) if item.span else None, extra, label))
+        row = Row(item, kind_of(item, book), title, summary, hints(item.note),
+                  span_problem(data, text) if item.span else None, extra, label)
+        if item.section != "entities":
+            row.needs = sorted(waiting & {str(v) for value in data.values()
+                                          for v in (value if isinstance(value, list) else [value])})
+        out.append(row)
     return out
 
 

@@ -258,3 +258,12 @@ def test_an_empty_queue_offers_the_build(url: str, project: Path) -> None:
     assert "No candidates wait for src-07f3032a" in body and 'id="build-form"' in body
     code, _, body = request(f"{url}/review/{SOURCE}/build", values)
     assert code == 200 and 'id="build-result" class="ok"' in body and "conforms to SHACL" in body
+
+
+def test_a_draft_that_does_not_parse_is_named_not_a_traceback(url: str, project: Path) -> None:
+    path = project / "facts" / "drafts" / f"{SOURCE}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("mentions:\n", "mentions:\n  - {entity: [\n", 1),
+                    encoding="utf-8")
+    code, _, body = request(f"{url}/review/{SOURCE}")
+    assert code == 400 and f"facts/drafts/{SOURCE}.yaml:" in body and "malformed YAML" in body
+    assert "Traceback" not in body

@@ -106,10 +106,12 @@ def create_review_app(root: Path, *, source: str | None = None) -> Any:
     async def source_view(request: Request) -> Response:
         try:
             snap = await run_in_threadpool(Snapshot.read, root, request.path_params["source"])
+            return await run_in_threadpool(source_page, snap, dict(request.query_params))
         except NotFound as exc:
             return refused(404, f"review: no draft of {str(exc)!r} in facts/drafts/ (hint: kg extract SOURCE-ID, "
                                 "then reload the queue)")
-        return await run_in_threadpool(source_page, snap, dict(request.query_params))
+        except KgError as exc:  # a draft or facts file that does not parse: say where, as kg build would
+            return refused(400, f"{exc} (fix the file, then reload)")
 
     async def change(request: Request) -> Response:
         try:

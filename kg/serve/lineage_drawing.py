@@ -90,23 +90,24 @@ def merge(links: list[Link]) -> list[Edge]:
 
 
 def to_dot(edges: list[Edge], labels: dict[str, str], focus: str, href: Callable[[str], str]) -> str:
-    """Graphviz DOT: top-down, the parent above; each edge links to its row in the page's table."""
+    """Graphviz DOT: top-down, the parent above; a node links to ``href(node)``, an edge to its row in the
+    table of the focus's page (so the links work in the full-size drawing too)."""
     lines = ["digraph lineage {", "  rankdir=TB; nodesep=0.4; ranksep=0.55;",
              f'  node [shape=box, style="rounded,filled", fillcolor="#f7f7f7", fontname="sans-serif", '
              f"fontsize={FONT_PT + 1}];",
              f'  edge [fontname="sans-serif", fontsize={FONT_PT}, arrowsize=0.8];']
     for node in sorted({n for e in edges for n in (e.parent, e.child)}):
-        wrapped = "\\n".join(textwrap.wrap(_esc(labels.get(node, node)), 26)) or node
+        wrapped = "\\n".join(textwrap.wrap(dot_escape(labels.get(node, node)), 26)) or node
         extra = ', penwidth=2, fillcolor="#fff3c4"' if node == focus else ""
         lines.append(f'  "{node}" [id="node-{node}", label="{wrapped}", URL="{href(node)}", '
-                     f'tooltip="{_esc(labels.get(node, node))}"{extra}];')
+                     f'tooltip="{dot_escape(labels.get(node, node))}"{extra}];')
     for e in edges:
         colours = ":".join(KIND_COLOURS.get(k, OTHER_COLOUR) for k in e.kinds)
-        label = _esc(e.label).replace("\n", "\\n")
-        tooltip = _esc(f"{labels.get(e.parent, e.parent)} → {labels.get(e.child, e.child)}: "
+        label = dot_escape(e.label).replace("\n", "\\n")
+        tooltip = dot_escape(f"{labels.get(e.parent, e.parent)} → {labels.get(e.child, e.child)}: "
                        f"{e.count} fact(s): {' '.join(e.facts)}")
         lines.append(f'  "{e.parent}" -> "{e.child}" [id="lineage-edge-{e.index}", label="{label}", '
-                     f'color="{colours}", URL="#lineage-{e.index}", tooltip="{tooltip}"];')
+                     f'color="{colours}", URL="{href(focus)}#lineage-{e.index}", tooltip="{tooltip}"];')
     lines.append("}")
     return "\n".join(lines)
 
@@ -116,17 +117,18 @@ def legend() -> list[tuple[str, str]]:
     return list(KIND_COLOURS.items())
 
 
-def svg(dot: str) -> str:
+def svg(dot: str, engine: str = "dot") -> str:
     """The DOT drawn as SVG by Graphviz (from its ``<svg`` on); empty when Graphviz is not installed."""
     import graphviz
 
     try:
-        drawn = graphviz.Source(dot).pipe(format="svg", encoding="utf-8")
+        drawn = graphviz.Source(dot, engine=engine).pipe(format="svg", encoding="utf-8")
     except (graphviz.ExecutableNotFound, graphviz.CalledProcessError):
         return ""
     start = drawn.find("<svg")
     return drawn[start:] if start >= 0 else ""
 
 
-def _esc(text: str) -> str:
+def dot_escape(text: str) -> str:
+    """Text safe inside a double-quoted DOT string."""
     return text.replace("\\", "\\\\").replace('"', "'")

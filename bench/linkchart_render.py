@@ -48,31 +48,32 @@ def synthetic(nodes: int, edges_per_node: float, seed: int) -> dict[str, Any]:
         first = dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(4000))
         last = first + dt.timedelta(days=rng.randrange(30, 2000))
         sure = rng.random() < 0.5
+        surely = [(first + dt.timedelta(days=20)).isoformat(), (last - dt.timedelta(days=20)).isoformat()]
         edges.append({"id": f"e{k}", "source": u, "target": v, "relation": rng.choice(["member", "ally", "split"]),
                       "kind": "affiliation", "start": first.isoformat(), "end": last.isoformat(), "status": "reported",
                       "sources": ["src-synth"], "facts": [f"f-synth-{k}"],
                       "may": [first.isoformat(), last.isoformat()],
-                      "surely": [(first + dt.timedelta(days=20)).isoformat(), (last - dt.timedelta(days=20)).isoformat()]
-                      if sure else None, "holds": "possible"})
+                      "surely": surely if sure else None, "holds": "possible"})
     return {"at": "2015-06", "first": "2015-06-01", "last": "2015-06-30", "foci": ["n0"],
             "nodes": out_nodes, "edges": edges}
 
 
 @contextmanager
-def served() -> Iterator[str]:
-    """``kg serve`` on a copy of the curated build, on a free loopback port."""
+def served(project: Path | None = None) -> Iterator[str]:
+    """``kg serve`` on ``project`` (by default a copy of the curated build), on a free loopback port."""
     sys.path.insert(0, str(REPO))
     from tests.conftest import free_port
 
-    root = Path(tempfile.mkdtemp(prefix="kg-linkchart-"))
-    (root / "exports").mkdir()
-    shutil.copy(REPO / "exports" / "graph.nt", root / "exports" / "graph.nt")
+    root = project or Path(tempfile.mkdtemp(prefix="kg-linkchart-"))
+    if project is None:
+        (root / "exports").mkdir()
+        shutil.copy(REPO / "exports" / "graph.nt", root / "exports" / "graph.nt")
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "cli", "-C", str(root), "serve", "--port", str(port),
                                 "--workers", "1"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(900):
+        for _ in range(9000):  # a store over a large import takes a while to open
             try:
                 urllib.request.urlopen(url + "/", timeout=1).read()
                 break
@@ -82,7 +83,8 @@ def served() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
-        shutil.rmtree(root, ignore_errors=True)
+        if project is None:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def render(browser: Any, url: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from kg.dates import DateError
 from kg.namespaces import ID
-from kg.serve import link_chart, lineage_drawing
+from kg.serve import lineage_drawing, link_chart
 from kg.serve.pages import Pages
 
 SVG = "image/svg+xml"
@@ -85,8 +85,8 @@ def chart_routes(pages: Pages, html: Callable[..., HTMLResponse], headers: dict[
         data = await run_in_threadpool(chart_data, request)
         if isinstance(data, Response):
             return data
-        return Response(link_chart.graphml(data), media_type=GRAPHML,
-                        headers={**headers, "Content-Disposition": f'attachment; filename="link-chart-{data["at"]}.graphml"'})
+        name = f'attachment; filename="link-chart-{data["at"]}.graphml"'
+        return Response(link_chart.graphml(data), media_type=GRAPHML, headers={**headers, "Content-Disposition": name})
 
     async def graph_svg(request: Request) -> Response:
         data = await run_in_threadpool(chart_data, request)

@@ -59,7 +59,8 @@ def neighbourhood(net: nx.MultiDiGraph, graph: Graph, foci: Iterable[str], at: W
     foci = [f for f in dict.fromkeys(foci) if f in net]
     edges: dict[str, dict[str, Any]] = {}
     for focus in foci:
-        for u, v, key, data in [*net.out_edges(focus, keys=True, data=True), *net.in_edges(focus, keys=True, data=True)]:
+        touching = [*net.out_edges(focus, keys=True, data=True), *net.in_edges(focus, keys=True, data=True)]
+        for u, v, key, data in touching:
             edges.setdefault(f"{u}|{v}|{key}", _edge(f"{u}|{v}|{key}", data["rel"], at))
     ids = sorted({*foci, *(n for e in edges.values() for n in (e["source"], e["target"]))})
     nodes = [_node(net, graph, n, n in foci) for n in ids]
@@ -84,7 +85,8 @@ def to_dot(data: dict[str, Any]) -> str:
     """Graphviz DOT of what the chart shows: surely held solid, may have held dashed, the rest left out."""
     shown = [e for e in data["edges"] if e["holds"] != "absent"]
     keep = set(data["foci"]) | {n for e in shown for n in (e["source"], e["target"])}
-    lines = [f'digraph "link chart at {data["at"]}" {{', '  graph [overlap=false, splines=true, fontname="sans-serif"];',
+    lines = [f'digraph "link chart at {data["at"]}" {{',
+             '  graph [overlap=false, splines=true, fontname="sans-serif"];',
              '  node [fontname="sans-serif", fontsize=10, style=filled, fillcolor="#f4f4f4"];',
              '  edge [fontname="sans-serif", fontsize=9];']
     for node in data["nodes"]:
@@ -105,12 +107,13 @@ def _edge(key: str, rel: Relation, at: When) -> dict[str, Any]:
     return {"id": key, "source": rel.subject, "target": rel.object, "relation": rel.relation, "kind": rel.kind,
             "start": rel.start, "end": rel.end, "status": rel.status, "sources": list(rel.sources),
             "facts": list(rel.facts),
-            "may": [_iso(first), _iso(last)], "surely": [surely[0].isoformat(), surely[1].isoformat()] if surely else None,
+            "may": [_iso(first), _iso(last)],
+            "surely": [surely[0].isoformat(), surely[1].isoformat()] if surely else None,
             "holds": rel.interval.status_between(at.first, at.last)}
 
 
 def _node(net: nx.MultiDiGraph, graph: Graph, node: str, focus: bool) -> dict[str, Any]:
-    kinds = [ENTITY_CLASSES[t] for t in graph.objects(ID[node], RDF.type) if t in ENTITY_CLASSES]
+    kinds = [name for cls, name in ENTITY_CLASSES.items() if (ID[node], RDF.type, cls) in graph]
     return {"id": node, "label": english(graph, node), "type": (sorted(kinds) or ["Other"])[0], "focus": focus,
             "degree": net.degree(node)}
 

@@ -29,7 +29,7 @@ from kg.serve import affiliation_chart, event_chart, lineage_drawing
 from kg.serve.affiliation_chart import AffiliationChart, Row
 from kg.serve.event_chart import EventChart
 from kg.serve.lineage_drawing import Edge
-from kg.store.sparql import select
+from kg.store.sparql import select_text
 
 _QUOTED = """
 SELECT DISTINCT ?entity ?fact ?type ?source ?quote ?gloss ?status WHERE {
@@ -112,6 +112,7 @@ class Pages:
         self.resolver = resolver or Resolver(graph)
         self._lineages: dict[str, tuple[list[Edge], str, str]] = {}
         self._span: tuple[dt.date, dt.date] | None = None
+        self._english: dict[str, str] = {}
 
     def knows(self, iri: str) -> bool:
         return (URIRef(iri), None, None) in self.graph or (None, None, URIRef(iri)) in self.graph
@@ -136,23 +137,29 @@ class Pages:
         if iri.startswith(str(ID)):
             held = affiliation_chart.order(affiliations(self.net, page.id))
             page.events = timeline(g, node)
-            page.quoted = [Quoted(short(r.fact), curie(str(r.type)), short(r.source), str(r.quote),
-                                  str(r.gloss or ""), str(r.status or ""))
-                           for r in select(g, _QUOTED, entity=node)]
+            page.quoted = [Quoted(short(r["fact"]), curie(r["type"] or ""), short(r["source"]), r["quote"] or "",
+                                  r["gloss"] or "", r["status"] or "")
+                           for r in select_text(g, _QUOTED, entity=node)]  # text: no rdflib terms to make
             days = affiliation_chart.chart_days(h.relation for h in held) + event_chart.event_days(page.events)
             axis = affiliation_chart.axis_for(days, self.span())
-            page.names = {e: english(g, e) for h in held for e in (h.relation.subject, h.relation.object)}
+            page.names = {e: self.english(e) for h in held for e in (h.relation.subject, h.relation.object)}
             if held:
                 page.chart = affiliation_chart.chart(held, axis, page.name)
             if page.events:
                 page.event_chart = event_chart.chart(page.events, axis, affiliation_chart.WIDTH)
             if page.id in self.net:
                 page.responsible = self._responsible(page.id)
-                page.names.update({e: english(g, e) for e, _ in page.responsible})
+                page.names.update({e: self.english(e) for e, _ in page.responsible})
             if (node, RDF.type, MKG.Organization) in g:
                 page.lineage_edges, page.lineage_dot, page.lineage_svg = self.lineage(page.id)
-                page.names.update({n: english(g, n) for e in page.lineage_edges for n in (e.parent, e.child)})
+                page.names.update({n: self.english(n) for e in page.lineage_edges for n in (e.parent, e.child)})
         return page
+
+    def english(self, entity_id: str) -> str:
+        """An entity's English label, looked up once per server (the graph does not change under it)."""
+        if entity_id not in self._english:
+            self._english[entity_id] = english(self.graph, entity_id)
+        return self._english[entity_id]
 
     def lineage(self, org: str) -> tuple[list[Edge], str, str]:
         """The organization's lineage: merged edges, their DOT, and its SVG (drawn once per server)."""
@@ -161,7 +168,7 @@ class Pages:
             if not edges:
                 self._lineages[org] = ([], "", "")
             else:
-                labels = {n: english(self.graph, n) for e in edges for n in (e.parent, e.child)}
+                labels = {n: self.english(n) for e in edges for n in (e.parent, e.child)}
                 dot = lineage_drawing.to_dot(edges, labels, org, lambda n: f"/id/{n}")
                 self._lineages[org] = (edges, dot, lineage_drawing.svg(dot))
         return self._lineages[org]
@@ -174,7 +181,7 @@ class Pages:
                 found.setdefault(agent, set()).update((rel.status, s) for s in rel.sources)
         return [(agent, sorted(found[agent])) for agent in sorted(found)]
 
-    def span(self) -> tuple[dt.date, dt.date] | None:
+    def span(self) -> tuple[dt.date, dt.date]:
         """The first and last day any relation's bounds name: the axis of a page with no dates of its own."""
         if self._span is None:
             days = sorted(affiliation_chart.chart_days(d["rel"] for *_, d in self.net.edges(data=True)))

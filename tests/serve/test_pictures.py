@@ -27,7 +27,11 @@ from kg.analysis.temporal import affiliations
 from kg.serve.axis import TimeAxis
 from kg.store.store import open_graph
 from tests.conftest import REPO
-from tests.serve.test_serve import _chromium, get, server  # noqa: F401  (server is a fixture)
+from tests.serve import test_serve
+from tests.serve.test_serve import _chromium, get
+
+server = test_serve.server
+"""The module's own ``kg serve`` over a copy of the curated build (the fixture of test_serve)."""
 
 PAGES = {"isis-k": "ISIS-K", "khorasan-group": "Khorasan Group", "hafiz-saeed-khan": "Hafiz Saeed Khan",
          "kerman-bombings-2024": "Kerman attack"}
@@ -112,7 +116,8 @@ def test_partial_start_is_hatched_then_solid(server: str, page: Any, net: Any) -
     assert may["x"] + may["width"] > surely["x"] + surely["width"]  # no end: it may still hold, fading out
     assert page.locator(f"{row} rect.bar-may").get_attribute("data-fade") == "end"
     assert page.locator(f"{row} path.ongoing").count() == 1
-    fills = page.eval_on_selector_all(f"{row} rect", "els => els.map(e => e.classList.value + '=' + getComputedStyle(e).fill)")
+    fills = page.eval_on_selector_all(f"{row} rect",
+                                      "els => els.map(e => e.classList.value + '=' + getComputedStyle(e).fill)")
     assert any(f.startswith("bar-surely=rgb(") for f in fills) and any(f.startswith("bar-may=url(") for f in fills)
     # the same start with no end and no "ongoing as of": nothing is sure, so no solid bar
     other = next(h.relation for h in affiliations(net, "isis-k")
@@ -163,7 +168,8 @@ def test_timeline_draws_each_precision(server: str, page: Any) -> None:
     assert {s for s, _ in shapes} == {"point", "span", "fuzzy"}
     assert all((s == "point") == (p == "day") for s, p in shapes)
     assert all(s == "fuzzy" for s, p in shapes if p == "range")
-    point, fuzzy = page.locator("svg#event-chart a.mark.point circle").first, page.locator("svg#event-chart a.mark.fuzzy rect").first
+    point = page.locator("svg#event-chart a.mark.point circle").first
+    fuzzy = page.locator("svg#event-chart a.mark.fuzzy rect").first
     assert fuzzy.get_attribute("mask") == "url(#fade-both)" and point.get_attribute("r")
     assert page.locator("#timeline-table tr").count() > 1  # the table stays below the chart
 

@@ -1,6 +1,6 @@
 """Time to first render of the link chart (``/graph``) with a synthetic neighbourhood, in headless Chromium.
 
-Usage: python bench/linkchart_render.py [--nodes 500] [--edges-per-node 1.6] [--repeat 3] [--seed 7]
+Usage: python bench/linkchart_render.py [--nodes 500] [--edges-per-node 1.6] [--repeat 3] [--seed 7] [--screenshot PNG]
 
 ``kg serve`` runs on a copy of the curated build; Playwright opens ``/graph?focus=isis-k``
 and, on the way in, swaps the page's embedded data for a synthetic graph of ``--nodes``
@@ -87,7 +87,7 @@ def served(project: Path | None = None) -> Iterator[str]:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def render(browser: Any, url: str, data: dict[str, Any]) -> dict[str, Any]:
+def render(browser: Any, url: str, data: dict[str, Any], screenshot: Path | None = None) -> dict[str, Any]:
     """One cold page load with ``data`` swapped in: the page's render time and what it drew."""
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     errors: list[str] = []
@@ -105,20 +105,23 @@ def render(browser: Any, url: str, data: dict[str, Any]) -> dict[str, Any]:
     drawn = page.evaluate("() => ({ms: Number(document.getElementById('chart').dataset.renderMs),"
                           " nodes: kgLinkChart.cy.nodes().length, edges: kgLinkChart.cy.edges().length,"
                           " visible: kgLinkChart.cy.edges(':visible').length})")
+    if screenshot:
+        page.screenshot(path=str(screenshot))
     page.close()
     if errors:
         raise RuntimeError("; ".join(errors))
     return dict(drawn)
 
 
-def measure(url: str, nodes: int, edges_per_node: float, repeat: int, seed: int) -> dict[str, Any]:
+def measure(url: str, nodes: int, edges_per_node: float, repeat: int, seed: int,
+            screenshot: Path | None = None) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     data = synthetic(nodes, edges_per_node, seed)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            runs = [render(browser, url, data) for _ in range(repeat)]
+            runs = [render(browser, url, data, screenshot if i == repeat - 1 else None) for i in range(repeat)]
         finally:
             browser.close()
     return {"nodes": runs[0]["nodes"], "edges": runs[0]["edges"], "visible_edges": runs[0]["visible"],
@@ -131,9 +134,10 @@ def main() -> None:
     parser.add_argument("--edges-per-node", type=float, default=1.6)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--screenshot", type=Path, help="a PNG of the last run's page")
     args = parser.parse_args()
     with served() as url:
-        print(json.dumps(measure(url, args.nodes, args.edges_per_node, args.repeat, args.seed)))
+        print(json.dumps(measure(url, args.nodes, args.edges_per_node, args.repeat, args.seed, args.screenshot)))
 
 
 if __name__ == "__main__":

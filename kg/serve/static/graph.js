@@ -121,6 +121,9 @@
       cell.textContent = h;
       cell.className = "holds " + h;
     });
+    document.getElementById("held-count").textContent = cy.edges().filter(function (e) { return !e.hasClass("absent"); }).length;
+    document.getElementById("certain-count").textContent = cy.edges(".certain").length;
+    document.getElementById("all-count").textContent = cy.edges().length;
     document.getElementById("at-shown").textContent = w.at;
     document.querySelectorAll(".at-shown").forEach(function (el) { el.textContent = w.at; });
     atInput.value = w.at;
@@ -130,7 +133,7 @@
     history.replaceState(null, "", "/graph?" + query());
   }
 
-  function layout(fit, first) {
+  function layout(fit, first) {  // before apply(): a layout leaves out what is hidden
     var n = cy.nodes().length;
     // fCoSE: a spectral start, then forces; past a few hundred nodes only the spectral draft, which keeps
     // the first render quick (bench/linkchart_render.py). Greedy sampling keeps the layout repeatable.
@@ -148,19 +151,20 @@
         foci.push(id);
         cy.getElementById(id).addClass("focus");
         cy.add(elements(d, cy.getElementById(id).position()));
+        cy.elements().removeClass("hidden absent");  // every entity is laid out, whatever the date hides
         layout(false, false).run();
         apply(current);
         box.dataset.foci = foci.join(" ");
       });
   }
 
-  cy.add(elements(data));
-  apply(current);
   cy.one("render", function () {
     box.dataset.renderMs = performance.now().toFixed(0);  // since navigation started
     box.dataset.status = "ready";
   });
-  layout(true, true).run();
+  cy.add(elements(data));
+  layout(true, cy.nodes().length > 200).run();  // from the circle, small graphs lay out the same each time
+  apply(current);
   box.dataset.foci = foci.join(" ");
 
   cy.on("tap", "node", function (ev) { expand(ev.target.id()); });

@@ -9,14 +9,12 @@ writes them there; otherwise they go to a temporary folder and are only checked 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import re
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,7 +24,7 @@ from kg.analysis.relations import network
 from kg.analysis.temporal import affiliations
 from kg.serve.axis import TimeAxis
 from kg.store.store import open_graph
-from tests.conftest import REPO
+from tests.conftest import REPO, bench_module
 from tests.serve import test_serve
 from tests.serve.test_serve import _chromium, get
 
@@ -214,8 +212,10 @@ def test_slider_hides_a_relation_outside_its_window(server: str, page: Any, net:
     assert PARTIAL_START in solid  # surely held in June 2016: drawn solid
     assert page.evaluate(f"() => kgLinkChart.cy.getElementById({json.dumps(edge)}).source().visible()") is False
     assert "at=2016-06" in page.get_attribute("#export-graphml", "href")
-    counts = page.evaluate("() => ['held-count', 'certain-count'].map(i => Number(document.getElementById(i).textContent))")
-    assert counts == page.evaluate("() => [kgLinkChart.cy.edges(':visible').length, kgLinkChart.cy.edges('.certain').length]")
+    counts = page.evaluate("() => ['held-count', 'certain-count']"
+                           ".map(i => Number(document.getElementById(i).textContent))")
+    assert counts == page.evaluate("() => [kgLinkChart.cy.edges(':visible').length,"
+                                   " kgLinkChart.cy.edges('.certain').length]")
 
 
 def test_slider_agrees_with_the_server_at_each_date(server: str, page: Any) -> None:
@@ -256,17 +256,9 @@ def test_link_chart_text_alternative_without_javascript(server: str) -> None:
     assert get(f"{server}/graph?focus=isis-k&at=2015-13")[0] == 400
 
 
-def _render_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("linkchart_render", REPO / "bench" / "linkchart_render.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_link_chart_renders_500_nodes(server: str, browser: Any) -> None:
     """Not timed here: bench/linkchart_render.py measures it (docs/pages.md)."""
-    bench = _render_bench()
+    bench = bench_module("linkchart_render")
     drawn = bench.render(browser, server, bench.synthetic(500, 1.6, 7))
     assert drawn["nodes"] == 500 and drawn["edges"] > 500 and 0 < drawn["visible"] < drawn["edges"]
     assert drawn["ms"] > 0

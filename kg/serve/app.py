@@ -22,21 +22,21 @@ import pyoxigraph
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from kg.analysis.resolve import Resolver
 from kg.errors import KgError
 from kg.namespaces import ID, curie
 from kg.serve.chart_routes import chart_routes
 from kg.serve.execute import Job, Reply
+from kg.serve.generation import Generations, Pinned
 from kg.serve.negotiate import Choice, negotiate
 from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool
 from kg.store.query import library, library_bindings
 from kg.store.sparql import select
-from kg.store.store import open_store, stored_graph
 
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -58,21 +58,26 @@ class Settings:
 
 
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
-    """The application for the project at ``root``; the store is rebuilt first if stale."""
-    open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
-    graph = stored_graph(root)
-    pages = Pages(graph, Resolver.for_project(root, graph))
+    """The application for the project at ``root``; the store is rebuilt first if stale.
+
+    It answers from one build at a time and switches to a new build at once
+    (:mod:`kg.serve.generation`): ``pages`` and ``state["pool"]`` stand for the generation
+    the request being answered is pinned to.
+    """
+    generations = Generations(root, settings.workers, settings.limits, on_rebuild=on_rebuild, say=on_rebuild)
+    pages = generations.pages
     templates = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=select_autoescape())
     templates.filters["urlquote"] = lambda text: quote(str(text), safe="")
     state: dict[str, Pool] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["pool"] = await run_in_threadpool(Pool, root / ".kg" / "store", settings.workers, settings.limits)
+        await run_in_threadpool(generations.start)
+        state["pool"] = generations.pool
         try:
             yield
         finally:
-            state["pool"].close()
+            generations.close()
 
     def html(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         body = templates.get_template(name).render(curie=curie, id_prefix=str(ID), **context)
@@ -176,7 +181,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/page", any_page),
         *chart_routes(pages, html, SECURITY_HEADERS),  # the pictures: kg/serve/chart_routes.py
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(Pinned, generations=generations)])
 
 
 def _first(params: list[tuple[str, str]], key: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -376,3 +377,14 @@ def test_building_while_serving_switches_every_answer_at_once(kitchen: Path, ser
 
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_the_catalogue_lists_every_case() -> None:
+    """docs/reliability.md names every test of the catalogue, and only those."""
+    listed = set(re.findall(r"`(test_\w+)`", (REPO / "docs" / "reliability.md").read_text("utf-8")))
+    files = ["test_bad_input.py", "test_bad_import.py", "test_faults.py", "test_crash.py"]
+    texts = [(REPO / "tests" / file).read_text("utf-8") for file in files]
+    cases = {name for text in texts for name in re.findall(r"^def (test_\w+)", text, re.M)}
+    cases -= {"test_the_catalogue_lists_every_case"}
+    assert cases - listed == set(), "tests missing from docs/reliability.md"
+    assert listed - cases == set(), "docs/reliability.md names tests that do not exist"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.atomic import write_files
+from kg.atomic import check_output, write_files
 from kg.errors import fail
 from kg.export.exports import by_name, default_exports
 from kg.store.store import open_graph
@@ -23,16 +23,18 @@ FORMATS = [e.name for e in default_exports().exporters]
 def export_command(obj: dict[str, object], fmt: str, output: Path | None, force: bool) -> None:
     """Write one export format of the built graph to a file or standard output."""
     exporter = by_name(fmt)
-    graph = open_graph(Path(str(obj["root"])))
+    root = Path(str(obj["root"]))
+    graph = open_graph(root)
     if output is None:
         if fmt == "csv":
             raise fail("-o", "csv writes several files", hint="give -o DIR", exit_code=2)
         click.echo(exporter.render(graph).decode("utf-8"), nl=False)
         return
-    target = output.resolve()
-    if not force and not target.is_relative_to(Path.cwd().resolve()):
+    target = output.absolute()
+    if not force and not target.resolve().is_relative_to(Path.cwd().resolve()):
         raise fail(str(output), "refusing to write outside the current directory",
                    hint="pass --force if you mean it", exit_code=2)
+    check_output(root, output, folder=fmt == "csv", example=exporter.filename)
     if fmt == "csv":
         files = {name.removeprefix("csv/"): data for name, data in exporter.files(graph).items()}
         written = write_files(target, files)

@@ -11,10 +11,12 @@ import json
 import re
 from pathlib import Path
 
+import pyoxigraph
 from pyld import jsonld
 from rdflib import Graph
 
-from kg.errors import fail
+from kg.curate.files import read_regular
+from kg.errors import fail, syntax_error
 from kg.graph.context import no_remote_documents
 from kg.graph.validate import Report, validate
 
@@ -47,9 +49,7 @@ def read_graph(paths: list[Path]) -> Graph:
         if fmt is None:
             raise fail(str(path), f"unknown RDF file type {path.suffix!r}",
                        hint=f"use one of {', '.join(sorted(FORMATS))}", exit_code=2)
-        if path.stat().st_size > MAX_BYTES:
-            raise fail(str(path), "file is over the 200 MB input cap", hint="split it", exit_code=2)
-        data = path.read_bytes()
+        data = read_regular(path, limit=MAX_BYTES, what="RDF input", hint="give the RDF file itself")
         if fmt == "xml":
             match = _DECLARATION.search(data)
             if match:
@@ -63,9 +63,29 @@ def read_graph(paths: list[Path]) -> Graph:
             else:
                 graph.parse(data=data, format=fmt)
         except Exception as exc:  # parsers raise many types; all mean "not valid RDF"
-            raise fail(str(path), f"cannot parse as {fmt}: {str(exc).splitlines()[0][:200]}",
+            located = _located(data, fmt)
+            at: int | None = located[0] if located else None
+            message = located[1] if located else str(exc).splitlines()[0][:200]
+            raise fail(str(path), f"cannot parse as {fmt}: {message}", line=at,
                        hint="check the syntax", exit_code=2) from None
     return graph
+
+
+_OXIGRAPH = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+             "trig": pyoxigraph.RdfFormat.TRIG, "nquads": pyoxigraph.RdfFormat.N_QUADS,
+             "xml": pyoxigraph.RdfFormat.RDF_XML}
+
+
+def _located(data: bytes, fmt: str) -> tuple[int, str] | None:
+    """Where Oxigraph's parser finds the first syntax error (rdflib's messages name no line)."""
+    if fmt not in _OXIGRAPH:
+        return None
+    try:
+        for _ in pyoxigraph.parse(data, _OXIGRAPH[fmt]):
+            pass
+    except SyntaxError as exc:
+        return syntax_error(exc)
+    return None
 
 
 def jsonld_to_nquads(data: bytes) -> str:

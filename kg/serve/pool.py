@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from kg.atomic import exit_with_parent
 from kg.serve.execute import Job, Reply, execute
 
 # spawn, not fork: the server has threads, and a forked child would inherit their locks
@@ -27,6 +28,8 @@ _CONTEXT = multiprocessing.get_context("spawn")
 
 def _work(store_path: str, conn: Connection) -> None:
     import pyoxigraph
+
+    exit_with_parent()  # a server killed with -9 leaves no worker behind, even one in a long query
 
     store = pyoxigraph.Store.read_only(store_path)
     conn.send("ready")

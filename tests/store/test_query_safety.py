@@ -212,7 +212,7 @@ def test_build_writes_the_store_and_its_hash(project: Path) -> None:
 
 def test_a_missing_store_is_rebuilt_with_a_message(kitchen: Path) -> None:
     build(kitchen)
-    shutil.rmtree(kitchen / STORE)
+    shutil.rmtree(kitchen / STORE.parent)  # the store and its generations
     code, out, err = kg(kitchen, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv")
     assert code == 0 and err.startswith("rebuilding the store: it is missing")
     assert int(out.splitlines()[1]) == len(open_store(kitchen))
@@ -275,7 +275,7 @@ def test_no_built_graph_says_run_kg_build(kitchen: Path) -> None:
 
 def test_the_rebuild_waits_for_the_build_lock(kitchen: Path) -> None:
     build(kitchen)
-    shutil.rmtree(kitchen / STORE)
+    shutil.rmtree(kitchen / STORE.parent)  # the store and its generations
     opened: list[int] = []
     worker = threading.Thread(target=lambda: opened.append(len(open_store(kitchen))))
     with locked(kitchen / LOCK):  # as kg build holds it while it writes exports/ and the store

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from kg.analysis.resolve import Resolver
 from kg.errors import KgError
 from kg.namespaces import ID, curie
+from kg.serve import protocol
 from kg.serve.execute import Job, Reply
 from kg.serve.negotiate import Choice, negotiate
 from kg.serve.pages import Pages
@@ -37,9 +38,6 @@ from kg.store.query import library, library_bindings
 from kg.store.sparql import select
 from kg.store.store import open_store, stored_graph
 
-SPARQL_QUERY = "application/sparql-query"
-SPARQL_UPDATE = "application/sparql-update"
-FORM = "application/x-www-form-urlencoded"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
     "X-Content-Type-Options": "nosniff",
@@ -54,6 +52,7 @@ class Settings:
     workers: int = 2
     limits: Limits = Limits()
     allow_service: bool = False
+    max_query_bytes: int = protocol.MAX_QUERY_BYTES
 
 
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
@@ -87,34 +86,17 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
 
     async def sparql(request: Request) -> Response:
-        params = list(request.query_params.multi_items())
-        text: str | None = None
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if request.method == "POST":
-            if content_type == SPARQL_UPDATE:
-                return _refuse_update()
-            if content_type == SPARQL_QUERY:
-                text = (await request.body()).decode("utf-8", errors="replace")
-            elif content_type in (FORM, "multipart/form-data"):
-                params += [(k, str(v)) for k, v in (await request.form()).multi_items()]
-            else:
-                return PlainTextResponse(f"query: unsupported content type {content_type!r} (hint: send "
-                                         f"{SPARQL_QUERY} or {FORM})\n", status_code=415)
-        if any(key == "update" for key, _ in params):
-            return _refuse_update()
-        queries = [v for k, v in params if k == "query"]
-        if text is None and len(queries) > 1:
-            return PlainTextResponse("query: more than one query parameter (hint: send one)\n", status_code=400)
-        text = text if text is not None else (queries[0] if queries else None)
-        choice = negotiate(request.headers.get("accept"), _first(params, "format"))
-        if not text or not text.strip():
-            if choice.solutions == "html":
+        try:
+            asked = await protocol.read(request, max_bytes=settings.max_query_bytes)
+        except protocol.Refused as refused:
+            return refused.response
+        if not asked.text or not asked.text.strip():
+            if asked.choice.solutions == "html":
                 return html("query.html", library=library(), text="")
             return PlainTextResponse("query: no query given (hint: ?query=SELECT...)\n", status_code=400)
-        job = Job(text, choice, settings.limits.max_results, allow_service=settings.allow_service,
-                  default_graph=[v for k, v in params if k == "default-graph-uri"],
-                  named_graphs=[v for k, v in params if k == "named-graph-uri"])
-        return await answer(job, form={"library": library(), "text": text})
+        job = Job(asked.text, asked.choice, settings.limits.max_results, allow_service=settings.allow_service,
+                  default_graph=asked.default_graph, named_graphs=asked.named_graphs, base_iri=asked.base_iri)
+        return await answer(job, form={"library": library(), "text": asked.text})
 
     async def library_query(request: Request) -> Response:
         queries = library()
@@ -175,15 +157,6 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/page", any_page),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
-
-
-def _first(params: list[tuple[str, str]], key: str) -> str | None:
-    return next((v for k, v in params if k == key), None)
-
-
-def _refuse_update() -> Response:
-    return PlainTextResponse("update: the endpoint is read-only: updates are refused (hint: change the facts and "
-                             "run kg build)\n", status_code=403)
 
 
 def _counts(pages: Pages) -> dict[str, int]:

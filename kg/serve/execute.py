@@ -40,6 +40,7 @@ class Job:
     default_graph: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     name: str = "query"
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def execute(store: pyoxigraph.Store, job: Job) -> Reply:
 
 def _run(store: pyoxigraph.Store, job: Job) -> Any:
     return run(store, job.text, job.bindings, name=job.name, allow_service=job.allow_service,
-               default_graph=job.default_graph or None, named_graphs=job.named_graphs or None)
+               default_graph=job.default_graph or None, named_graphs=job.named_graphs or None,
+               base_iri=job.base_iri)
 
 
 def _take(result: Any, limit: int) -> Any:

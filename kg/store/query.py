@@ -207,8 +207,10 @@ def library_bindings(query: LibraryQuery, values: Mapping[str, str],
 
 def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name: str = "query",
         allow_service: bool = False, default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None) -> Any:
+        named_graphs: list[str] | None = None, base_iri: str | None = None) -> Any:
     """Check, then run a query with its bindings; errors are one line.
+
+    ``base_iri`` resolves the query's relative IRIs (a SPARQL endpoint gives its own IRI).
 
     ``default_graph`` and ``named_graphs`` are the SPARQL Protocol's ``default-graph-uri``
     and ``named-graph-uri`` (the built graph is the store's default graph).
@@ -227,7 +229,7 @@ def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name
     if named_graphs:
         graphs["named_graphs"] = [_named(iri, iri) for iri in named_graphs]
     try:
-        return store.query(bound, prefixes=prefixes, **graphs)
+        return store.query(bound, prefixes=prefixes, base_iri=base_iri or None, **graphs)
     except SyntaxError as exc:
         raise oxigraph_syntax_error(exc, text, name=name) from None
     except RuntimeError as exc:

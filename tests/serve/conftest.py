@@ -1,0 +1,58 @@
+"""Starting ``kg serve`` for a test: a real server process on a free loopback port."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, free_port
+
+
+def served_copy(root: Path) -> Path:
+    """A project holding a copy of the curated build's graph (and its per-source TriG): what kg serve reads."""
+    (root / "exports").mkdir(parents=True, exist_ok=True)
+    for name in ("graph.nt", "graph.trig"):
+        shutil.copy(REPO / "exports" / name, root / "exports" / name)
+    return root
+
+
+@contextlib.contextmanager
+def running_server(root: Path, *args: str, host: str = "127.0.0.1") -> Iterator[str]:
+    """``kg serve`` over ``root`` with extra ``args``; yields its base URL and stops it afterwards."""
+    port = free_port()
+    log = root / f"serve-{port}.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "cli", "-C", str(root), "serve", "--host", host,
+                                    "--port", str(port), *args], stdout=subprocess.DEVNULL, stderr=stderr, cwd=REPO)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(900):  # a loaded CI machine can take a while to spawn the workers
+                try:
+                    urllib.request.urlopen(url + "/", timeout=1).read()
+                    break
+                except OSError:
+                    if process.poll() is not None:
+                        pytest.fail(f"kg serve exited: {log.read_text()}")
+                    time.sleep(0.1)
+            else:
+                pytest.fail("kg serve did not answer within 90 s")
+            yield url
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the protocol and interoperability tests, over a copy of the curated build."""
+    root = served_copy(tmp_path_factory.mktemp("endpoint"))
+    with running_server(root, "--timeout", "5", "--max-results", "2000", "--workers", "2") as url:
+        yield url

@@ -17,6 +17,9 @@ GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 
+CURATED_GRAPH = "https://w3id.org/mkg/graph/curated"
+"""The named graph that holds the build: the one ``kg push`` replaces, and a named graph of ``kg serve``."""
+
 PREFIXES: dict[str, Namespace] = {
     "mkg": MKG,
     "mkgd": ID,

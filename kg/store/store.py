@@ -3,6 +3,13 @@
 ``kg build`` also loads ``exports/graph.nt`` into an on-disk Oxigraph store at
 ``.kg/store`` (built aside, then swapped in by rename). :func:`open_store` opens it
 read-only, rebuilding it first when it is missing or older than the exports.
+
+The store is a dataset, the one ``kg push`` writes to a remote store and ``kg serve``
+serves: the build in the named graph :data:`~kg.namespaces.CURATED_GRAPH`, one named graph
+per source (as in ``exports/graph.trig``), and in the default graph everything, the build
+and the imported datasets: the union of the named graphs. The commands read the default
+graph, which Oxigraph indexes three times where it indexes a named graph six times, so the
+imports (millions of triples at scale) are loaded once, into the default graph only.
 """
 
 from __future__ import annotations
@@ -18,10 +25,11 @@ from rdflib import Graph
 
 from kg.atomic import locked
 from kg.errors import fail
-from kg.namespaces import bind_prefixes
+from kg.namespaces import CURATED_GRAPH, bind_prefixes
 from kg.store.store_view import view
 
 BUILT = Path("exports") / "graph.nt"
+PER_SOURCE = Path("exports") / "graph.trig"
 STORE = Path(".kg") / "store"
 STAMP = Path(".kg") / "store.sha256"
 LOCK = Path(".kg") / "build.lock"
@@ -126,6 +134,7 @@ def build_store(root: Path) -> Path:
     store = pyoxigraph.Store(str(staging))
     for path in loaded_files(root):
         store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    load_named_graphs(store, root)
     # bulk_load leaves its sorted runs side by side, and a store opened read-only never merges
     # them: every lookup then reads each run. Compacting once here made the index lookups of
     # kg attacks --by on 200,000 incidents 4-5x faster (1.8 s -> 0.35 s), for 9 s of loading.
@@ -141,6 +150,23 @@ def build_store(root: Path) -> Path:
     stamp.with_suffix(".tmp").write_text("\n".join([digest, *_file_stats(root)]) + "\n")
     os.replace(stamp.with_suffix(".tmp"), stamp)
     return target
+
+
+def load_named_graphs(store: pyoxigraph.Store, root: Path) -> None:
+    """Add the dataset's named graphs: the build as :data:`CURATED_GRAPH`, and each source's graph.
+
+    The per-source graphs are the named graphs of ``exports/graph.trig``, written by the same
+    build as ``graph.nt`` (a project without it gets the curated graph only); its default
+    graph is already in the store's. On the curated build, 0.2-0.3 s of the store load.
+    """
+    curated = pyoxigraph.NamedNode(CURATED_GRAPH)
+    quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, curated)
+             for t in pyoxigraph.parse(path=str(_built(root)), format=pyoxigraph.RdfFormat.N_TRIPLES)]
+    trig = root / PER_SOURCE
+    if trig.is_file():
+        quads += [quad for quad in pyoxigraph.parse(path=str(trig), format=pyoxigraph.RdfFormat.TRIG)
+                  if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph)]
+    store.bulk_extend(quads)
 
 
 def open_store(root: Path, *, on_rebuild: Callable[[str], None] | None = None) -> pyoxigraph.Store:

@@ -14,7 +14,7 @@ from cli.output import emit, format_options, render
 from kg.analysis.resolve import Resolver
 from kg.errors import fail
 from kg.export.jsonld import compact, dump_json
-from kg.namespaces import PREFIXES, curie
+from kg.namespaces import PREFIXES, curie, prologue_line
 from kg.store.push import DEFAULT_GRAPH
 from kg.store.query import library, library_bindings, read_query_file, run, term
 from kg.store.remote import remote_names_graph, remote_query
@@ -166,9 +166,16 @@ def _format(result: Any, fmt: str | None) -> str:
 
 
 @click.command("prefixes")
-@format_options()
+@format_options("sparql")
 def prefixes_command(fmt: str, output: Path | None) -> None:
-    """List the prefixes every query may use without declaring them."""
+    """List the prefixes every query may use without declaring them.
+
+    -f sparql prints them as PREFIX declarations on one line, to paste before a query for a
+    client that parses it before sending it (Jena's rsparql, SERVICE from another store).
+    """
+    if fmt == "sparql":
+        emit(prologue_line() + "\n", output)
+        return
     rows = [{"prefix": p, "namespace": str(ns)} for p, ns in PREFIXES.items()]
     emit(render(rows, fmt, ["prefix", "namespace"]), output)
 

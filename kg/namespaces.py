@@ -58,6 +58,11 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
+def prefix_map() -> dict[str, str]:
+    """The shared prefixes as plain strings, as pyoxigraph takes them."""
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
 def sparql_prologue() -> str:
     """PREFIX declarations for every shared prefix, to put before a user's query.
 
@@ -65,3 +70,12 @@ def sparql_prologue() -> str:
     True
     """
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def prologue_line() -> str:
+    """The PREFIX declarations on one line: what to paste before a query for a client that parses it first.
+
+    >>> prologue_line().startswith("PREFIX mkg: <https://w3id.org/mkg/ontology#> PREFIX mkgd: ")
+    True
+    """
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())

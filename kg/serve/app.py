@@ -28,15 +28,16 @@ from starlette.routing import Route
 
 from kg.analysis.resolve import Resolver
 from kg.errors import KgError
-from kg.namespaces import ID, curie
+from kg.namespaces import ID, curie, prefix_map, prologue_line
 from kg.serve import protocol
-from kg.serve.execute import Job, Reply
-from kg.serve.negotiate import Choice, negotiate
+from kg.serve.description import PREFIXES_OUT, describe
+from kg.serve.execute import RDF, Job, Reply
+from kg.serve.negotiate import GRAPHS, Choice, negotiate
 from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool
 from kg.store.query import library, library_bindings
 from kg.store.sparql import select
-from kg.store.store import open_store, stored_graph
+from kg.store.store import graph_of, open_store
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
@@ -57,11 +58,12 @@ class Settings:
 
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
     """The application for the project at ``root``; the store is rebuilt first if stale."""
-    open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
-    graph = stored_graph(root)
+    store = open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
+    graph = graph_of(store)
     pages = Pages(graph, Resolver.for_project(root, graph))
     templates = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=select_autoescape())
     templates.filters["urlquote"] = lambda text: quote(str(text), safe="")
+    templates.globals["prefix_header"] = prologue_line()
     state: dict[str, Pool] = {}
 
     @contextlib.asynccontextmanager
@@ -93,6 +95,9 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         if not asked.text or not asked.text.strip():
             if asked.choice.solutions == "html":
                 return html("query.html", library=library(), text="")
+            if request.method == "GET":  # the service description, as the protocol suggests
+                named = await run_in_threadpool(lambda: sorted(g.value for g in store.named_graphs()))
+                return _rdf(describe(asked.base_iri, named, allow_service=settings.allow_service), asked.choice)
             return PlainTextResponse("query: no query given (hint: ?query=SELECT...)\n", status_code=400)
         job = Job(asked.text, asked.choice, settings.limits.max_results, allow_service=settings.allow_service,
                   default_graph=asked.default_graph, named_graphs=asked.named_graphs, base_iri=asked.base_iri)
@@ -157,6 +162,13 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/page", any_page),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _rdf(triples: list[pyoxigraph.Triple], choice: Choice) -> Response:
+    """Triples in the negotiated RDF format (Turtle unless another was asked for)."""
+    fmt = choice.graph if choice.graph in RDF else "turtle"
+    body = pyoxigraph.serialize(triples, format=RDF[fmt], prefixes={**PREFIXES_OUT, **prefix_map()}) or b""
+    return Response(body, media_type=GRAPHS[fmt], headers={"Vary": "Accept"})
 
 
 def _counts(pages: Pages) -> dict[str, int]:

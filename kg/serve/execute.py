@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph
 
 from kg.errors import KgError
-from kg.namespaces import PREFIXES, curie
+from kg.namespaces import curie, prefix_map
 from kg.serve.negotiate import GRAPHS, SOLUTIONS, Choice, offered
 from kg.store.query import run
 from kg.store.sparql_safety import ServiceRefused, UpdateRefused
@@ -112,7 +112,7 @@ def _serialize(result: Any, choice: Choice) -> Reply:
     if fmt == "html":
         return _table(result)
     if graph_result:
-        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        prefixes = prefix_map()
         body = pyoxigraph.serialize(result, format=RDF[fmt], prefixes=prefixes) or b""
         return Reply(200, GRAPHS[fmt], body)
     return Reply(200, SOLUTIONS[fmt], result.serialize(format=RESULTS[fmt]) or b"")

@@ -29,7 +29,7 @@ import pyoxigraph
 
 from kg import dates
 from kg.errors import fail
-from kg.namespaces import CURATED_GRAPH, ID, PREFIXES
+from kg.namespaces import CURATED_GRAPH, ID, PREFIXES, prefix_map
 from kg.resources import resource_dir
 from kg.store.binding import with_values
 from kg.store.sparql_safety import check_query, oxigraph_syntax_error
@@ -224,7 +224,7 @@ def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name
     ['x']
     """
     check_query(text, name=name, allow_service=allow_service)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    prefixes = prefix_map()
     bound = with_values(text, bindings)
     graphs: dict[str, Any] = {}
     if default_graph or named_graphs:

@@ -70,3 +70,18 @@ def test_unknown_format_falls_back_to_accept(endpoint: str) -> None:
     status, headers, body = fetch(f"{endpoint}/sparql?{query}", accept="application/n-triples")
     assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
     assert set(Graph().parse(data=body.decode("utf-8"), format="nt")) == isis_k()
+
+
+def test_prefix_header_makes_a_query_parse_without_predeclared_prefixes() -> None:
+    """Item 6: kg prefixes -f sparql gives the one line that a parse-first client (Jena) needs."""
+    from click.testing import CliRunner
+    from rdflib.plugins.sparql import prepareQuery
+
+    from cli.main import cli
+
+    line = CliRunner().invoke(cli, ["prefixes", "-f", "sparql"]).stdout.strip()
+    assert "\n" not in line and line.count("PREFIX ") >= 10
+    text = "SELECT ?o WHERE { mkgd:isis-k skos:prefLabel ?o }"
+    with pytest.raises(Exception, match="Unknown namespace prefix"):
+        prepareQuery(text, initNs={})  # what a client that resolves prefixes itself says without it
+    prepareQuery(f"{line}\n{text}", initNs={})

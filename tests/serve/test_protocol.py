@@ -8,16 +8,17 @@ Updates are refused (403) instead of run. Nothing from the W3C suite is copied h
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import urllib.parse
 from collections import defaultdict
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib.namespace import RDF, SH
 
-from kg.namespaces import CURATED_GRAPH
+from kg.namespaces import CURATED_GRAPH, PREFIXES, prologue_line
 from tests.conftest import REPO
 
 QUERY = "application/sparql-query"
@@ -199,3 +200,58 @@ def test_kg_query_endpoint_on_kg_serve_matches_local(endpoint: str) -> None:
         assert local.exit_code == remote.exit_code == 0, remote.output
         rows = json.loads(remote.stdout)["results"]["bindings"]
         assert rows == json.loads(local.stdout)["results"]["bindings"] and len(rows) >= 10
+
+
+# --- the service description (the W3C service-description cases) ----------------------------
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+def description(endpoint: str, accept: str = "text/turtle") -> Graph:
+    status, media, body = sparql(endpoint, accept=accept)
+    assert status == 200, body
+    fmt = {"text/turtle": "turtle", "application/ld+json": "json-ld"}[media.split(";")[0]]
+    return Graph().parse(data=body.decode("utf-8"), format=fmt)
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "*/*"])
+def test_sd_returns_rdf(endpoint: str, accept: str) -> None:
+    """returns-rdf: GET on the endpoint with no query gives RDF (Turtle or JSON-LD, by Accept)."""
+    assert (None, RDF.type, SD.Service) in description(endpoint, accept)
+
+
+def test_sd_has_endpoint_triple(endpoint: str) -> None:
+    """has-endpoint-triple: the description names the URL it was fetched from."""
+    assert list(description(endpoint).objects(None, SD.endpoint)) == [URIRef(f"{endpoint}/sparql")]
+
+
+def test_sd_conforms_to_schema(endpoint: str) -> None:
+    """conforms-to-schema: the terms used as the SD vocabulary defines them (as SHACL shapes)."""
+    from pyshacl import validate
+
+    graph = description(endpoint)
+    shapes = Graph().parse(REPO / "tests" / "data" / "serve" / "service-description-shapes.ttl", format="turtle")
+    conforms, _, text = validate(graph, shacl_graph=shapes)
+    assert conforms, text
+    assert (None, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (None, SD.supportedLanguage, SD.SPARQL11Update) not in graph  # read-only
+
+
+def test_sd_lists_the_dataset_and_the_prefixes(endpoint: str) -> None:
+    """Items 5 and 6: the named graphs, the result formats and the predeclared prefixes."""
+    graph = description(endpoint)
+    names = {str(n) for n in graph.objects(None, SD.name)}
+    assert CURATED_GRAPH in names and len([n for n in names if "/id/src-" in n]) == 5
+    formats = {str(f).rsplit("/", 1)[1] for f in graph.objects(None, SD.resultFormat)}
+    assert {"SPARQL_Results_JSON", "SPARQL_Results_CSV", "Turtle", "JSON-LD"} <= formats
+    declared = {str(graph.value(d, SH.prefix)): str(graph.value(d, SH.namespace))
+                for d in graph.objects(None, SH.declare)}
+    assert declared == {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def test_a_browser_still_gets_the_query_form_with_the_prefix_header(endpoint: str) -> None:
+    """Item 6: the form shows the prefix declarations, as one line to paste before a query."""
+    status, media, body = sparql(endpoint, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    page = body.decode("utf-8")
+    assert status == 200 and media.startswith("text/html") and 'id="query-form"' in page
+    assert html.escape(prologue_line()) in page

@@ -27,6 +27,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from kg.analysis.resolve import Resolver
+from kg.curate.arabic import direction
 from kg.errors import KgError
 from kg.namespaces import ID, curie, prefix_map, prologue_line
 from kg.serve import protocol
@@ -64,6 +65,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
     templates = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=select_autoescape())
     templates.filters["urlquote"] = lambda text: quote(str(text), safe="")
     templates.globals["prefix_header"] = prologue_line()
+    templates.filters["textdir"] = direction
     state: dict[str, Pool] = {}
 
     @contextlib.asynccontextmanager
@@ -103,6 +105,9 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
                   default_graph=asked.default_graph, named_graphs=asked.named_graphs, base_iri=asked.base_iri)
         return await answer(job, form={"library": library(), "text": asked.text})
 
+    async def library_index(request: Request) -> Response:
+        return html("query.html", library=library(), text="")
+
     async def library_query(request: Request) -> Response:
         queries = library()
         name = request.path_params["name"]
@@ -137,7 +142,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
     async def _describe(request: Request, iri: str) -> Response:
         if not iri or not pages.knows(iri):
             return html("missing.html", status=404, iri=iri)
-        choice = negotiate(request.headers.get("accept"), request.query_params.get("format"))
+        choice = negotiate(request.headers.get("accept"), request.query_params.get("format"), page=True)
         if choice.graph == "html" or choice.graph is None:
             page = await run_in_threadpool(pages.entity, iri)
             return html("entity.html", page=page)
@@ -157,6 +162,8 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/", home),
         Route("/search", search),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/library", library_index),
+        Route("/library/", library_index),
         Route("/library/{name}", library_query),
         Route("/id/{id:path}", entity),
         Route("/page", any_page),

@@ -51,7 +51,7 @@ class Reply:
     media_type: str
     body: bytes = b""
     columns: list[str] = field(default_factory=list)
-    rows: list[list[tuple[str, str]]] = field(default_factory=list)
+    rows: list[list[tuple[str, str, str]]] = field(default_factory=list)
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
@@ -120,7 +120,7 @@ def _serialize(result: Any, choice: Choice) -> Reply:
 
 def _table(result: Any) -> Reply:
     if isinstance(result, pyoxigraph.QueryBoolean):
-        return Reply(200, "text/html", columns=["answer"], rows=[[("true" if bool(result) else "false", "")]])
+        return Reply(200, "text/html", columns=["answer"], rows=[[("true" if bool(result) else "false", "", "")]])
     if isinstance(result, pyoxigraph.QuerySolutions):
         names = [v.value for v in result.variables]
         return Reply(200, "text/html", columns=names,
@@ -129,10 +129,10 @@ def _table(result: Any) -> Reply:
                  rows=[[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in result])
 
 
-def _cell(node: Any) -> tuple[str, str]:
-    """A value as (text to show, IRI to link to or "")."""
+def _cell(node: Any) -> tuple[str, str, str]:
+    """A value as (text to show, IRI to link to or "", language tag or "")."""
     if isinstance(node, pyoxigraph.NamedNode):
-        return curie(node.value), node.value
+        return curie(node.value), node.value, ""
     if isinstance(node, pyoxigraph.Literal):
-        return node.value, ""
-    return ("" if node is None else str(node)), ""
+        return node.value, "", node.language or ""
+    return ("" if node is None else str(node)), "", ""

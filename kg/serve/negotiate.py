@@ -99,12 +99,13 @@ def _named(value: str) -> tuple[str | None, str | None] | None:
     return (solutions, graph) if solutions or graph else None
 
 
-def negotiate(accept: str | None, formats: str | list[str] | None = None) -> Choice:
+def negotiate(accept: str | None, formats: str | list[str] | None = None, *, page: bool = False) -> Choice:
     """The formats to answer with: the first known ``format=`` value wins over ``Accept``.
 
     A ``format=`` value names a format for one kind of result or both (``xml`` is SPARQL XML
     for SELECT and RDF/XML for CONSTRUCT); ``Accept`` decides the kind it does not name,
     and a value the server does not know is ignored, as if it had not been sent.
+    For a ``page`` (``/id/…``), a wildcard means HTML, as browsers and curl users expect.
 
     >>> negotiate("application/sparql-results+json")
     Choice(solutions='json', graph=None)
@@ -120,9 +121,13 @@ def negotiate(accept: str | None, formats: str | list[str] | None = None) -> Cho
     Choice(solutions=None, graph='rdfxml')
     >>> negotiate("text/turtle", "no-such-format")
     Choice(solutions=None, graph='turtle')
+    >>> negotiate("*/*", page=True), negotiate("text/turtle, */*;q=0.1", page=True).graph
+    (Choice(solutions='html', graph='html'), 'turtle')
     """
     ranked = _weights(accept or "*/*")
-    by_accept = Choice(_pick(ranked, SOLUTIONS), _pick(ranked, GRAPHS))
+    graphs = {"html": GRAPHS["html"], **GRAPHS} if page else GRAPHS
+    solutions = {"html": SOLUTIONS["html"], **SOLUTIONS} if page else SOLUTIONS
+    by_accept = Choice(_pick(ranked, solutions), _pick(ranked, graphs))
     for value in [formats] if isinstance(formats, str) else formats or []:
         named = _named(value)
         if named is not None:

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from email.message import Message
+from html.parser import HTMLParser
 
 import pytest
 from rdflib import Graph
@@ -85,3 +86,52 @@ def test_prefix_header_makes_a_query_parse_without_predeclared_prefixes() -> Non
     with pytest.raises(Exception, match="Unknown namespace prefix"):
         prepareQuery(text, initNs={})  # what a client that resolves prefixes itself says without it
     prepareQuery(f"{line}\n{text}", initNs={})
+
+
+class _Lang(HTMLParser):
+    """Every element's lang and dir attributes, and the text inside it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str | None, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if "lang" in values:
+            self.found.append((tag, values["lang"], values.get("dir")))
+
+
+def languages(page: bytes) -> list[tuple[str, str | None, str | None]]:
+    parser = _Lang()
+    parser.feed(page.decode("utf-8"))
+    return parser.found
+
+
+def test_arabic_notes_and_cells_are_right_to_left(endpoint: str) -> None:
+    """Item 8: every element marked lang="ar" (the note of isis-k, result cells) says dir="rtl"."""
+    status, _, page = fetch(f"{endpoint}/id/isis-k", accept="text/html")
+    arabic = [(tag, direction) for tag, lang, direction in languages(page) if lang == "ar"]
+    assert status == 200 and ("p", "rtl") in arabic and len(arabic) >= 4
+    assert {direction for _, direction in arabic} == {"rtl"}
+    query = urllib.parse.urlencode({"query": "SELECT ?label WHERE { mkgd:isis-k skos:prefLabel|skos:altLabel ?label }"})
+    status, _, table = fetch(f"{endpoint}/sparql?{query}", accept="text/html")
+    cells = [(tag, direction) for tag, lang, direction in languages(table) if lang == "ar"]
+    assert status == 200 and cells and set(cells) == {("td", "rtl")}
+    assert ("td", "en", "ltr") in languages(table)
+
+
+@pytest.mark.parametrize("path", ["/library", "/library/"])
+def test_library_index(endpoint: str, path: str) -> None:
+    """Item 8: /library and /library/ list the library's queries."""
+    status, _, page = fetch(endpoint + path, accept="text/html")
+    assert status == 200 and b'href="/library/affiliations-at"' in page and b'href="/library/organizations"' in page
+
+
+@pytest.mark.parametrize(("accept", "media"), [("*/*", "text/html"), (None, "text/html"),
+                                               ("text/turtle", "text/turtle"),
+                                               ("application/ld+json", "application/ld+json")])
+def test_entity_pages_prefer_html_for_any(endpoint: str, accept: str | None, media: str) -> None:
+    """Item 8: curl's Accept: */* (or none) on /id/isis-k gets the page; an RDF type still gets RDF."""
+    request = urllib.request.Request(f"{endpoint}/id/isis-k", headers={"Accept": accept} if accept else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and response.headers["Content-Type"].startswith(media)

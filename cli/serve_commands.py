@@ -21,9 +21,12 @@ import click
               help="Seconds a request waits for a free worker (answer: 503).")
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE (federated queries), which makes the server fetch from the network.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Let pages on ORIGIN (e.g. https://yasgui.example; repeatable, or '*') query /sparql from the "
+                   "browser. Off by default; credentials are never allowed.")
 @click.pass_obj
 def serve_command(obj: dict[str, object], host: str, port: int, workers: int, timeout: float,
-                  max_results: int, queue_timeout: float, allow_service: bool) -> None:
+                  max_results: int, queue_timeout: float, allow_service: bool, cors: tuple[str, ...]) -> None:
     """Serve the built graph: a SPARQL 1.1 Protocol endpoint at /sparql, entity pages, search.
 
     Read-only: updates and LOAD get 403, SERVICE too unless --allow-service.
@@ -35,7 +38,7 @@ def serve_command(obj: dict[str, object], host: str, port: int, workers: int, ti
 
     root = Path(str(obj["root"]))
     settings = Settings(workers=workers, limits=Limits(timeout, max_results, queue_timeout),
-                        allow_service=allow_service)
+                        allow_service=allow_service, cors=cors)
     app = create_app(root, settings, on_rebuild=lambda message: click.echo(message, err=True))
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach it can query the graph", err=True)

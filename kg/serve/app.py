@@ -24,13 +24,15 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from kg.analysis.resolve import Resolver
 from kg.curate.arabic import direction
 from kg.errors import KgError
 from kg.namespaces import ID, curie, prefix_map, prologue_line
 from kg.serve import protocol
+from kg.serve.cors import cors
 from kg.serve.description import PREFIXES_OUT, describe
 from kg.serve.execute import RDF, Job, Reply
 from kg.serve.negotiate import GRAPHS, Choice, negotiate
@@ -47,6 +49,9 @@ SECURITY_HEADERS = {
 }
 
 
+YASGUI_QUERY = "SELECT ?org ?label WHERE {\n  ?org a mkg:Organization ; skos:prefLabel ?label .\n} ORDER BY ?org LIMIT 20"
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the operator chose on the command line."""
@@ -55,6 +60,7 @@ class Settings:
     limits: Limits = Limits()
     allow_service: bool = False
     max_query_bytes: int = protocol.MAX_QUERY_BYTES
+    cors: tuple[str, ...] = ()
 
 
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
@@ -90,6 +96,8 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
 
     async def sparql(request: Request) -> Response:
+        if request.method == "OPTIONS":  # not a CORS preflight (the middleware answers those)
+            return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
         try:
             asked = await protocol.read(request, max_bytes=settings.max_query_bytes)
         except protocol.Refused as refused:
@@ -155,13 +163,19 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         found = await run_in_threadpool(pages.resolver.resolve, q, limit=25) if q else None
         return html("search.html", q=q, found=found)
 
+    async def yasgui(request: Request) -> Response:
+        return html("yasgui.html", query=YASGUI_QUERY)
+
     async def home(request: Request) -> Response:
         return html("home.html", library=library(), counts=_counts(pages))
 
     routes = [
         Route("/", home),
         Route("/search", search),
-        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"] if settings.cors else ["GET", "POST"],
+              middleware=cors(settings.cors)),
+        Route("/yasgui", yasgui),
+        Mount("/static", StaticFiles(packages=[("kg.serve", "static")])),
         Route("/library", library_index),
         Route("/library/", library_index),
         Route("/library/{name}", library_query),

@@ -15,6 +15,9 @@ import pytest
 
 from tests.conftest import REPO, free_port
 
+CORS_ORIGIN = "http://localhost:9"
+"""An origin the shared test server lets query /sparql."""
+
 
 def served_copy(root: Path) -> Path:
     """A project holding a copy of the curated build's graph (and its per-source TriG): what kg serve reads."""
@@ -25,9 +28,9 @@ def served_copy(root: Path) -> Path:
 
 
 @contextlib.contextmanager
-def running_server(root: Path, *args: str, host: str = "127.0.0.1") -> Iterator[str]:
+def running_server(root: Path, *args: str, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """``kg serve`` over ``root`` with extra ``args``; yields its base URL and stops it afterwards."""
-    port = free_port()
+    port = port or free_port()
     log = root / f"serve-{port}.log"
     with log.open("w") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "cli", "-C", str(root), "serve", "--host", host,
@@ -54,5 +57,7 @@ def running_server(root: Path, *args: str, host: str = "127.0.0.1") -> Iterator[
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One server for the protocol and interoperability tests, over a copy of the curated build."""
     root = served_copy(tmp_path_factory.mktemp("endpoint"))
-    with running_server(root, "--timeout", "5", "--max-results", "2000", "--workers", "2") as url:
+    port = free_port()
+    with running_server(root, "--timeout", "5", "--max-results", "2000", "--workers", "2",
+                        "--cors", CORS_ORIGIN, port=port) as url:
         yield url

@@ -18,6 +18,7 @@ from SPARQLWrapper import JSON, JSONLD, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 from kg.namespaces import ID
 from kg.store.store import open_graph
 from tests.conftest import REPO
+from tests.serve.conftest import CORS_ORIGIN
 
 CONSTRUCT = "CONSTRUCT { mkgd:isis-k ?p ?o } WHERE { mkgd:isis-k ?p ?o }"
 
@@ -135,3 +136,20 @@ def test_entity_pages_prefer_html_for_any(endpoint: str, accept: str | None, med
     request = urllib.request.Request(f"{endpoint}/id/isis-k", headers={"Accept": accept} if accept else {})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200 and response.headers["Content-Type"].startswith(media)
+
+
+def test_cors_preflight_and_headers_on_sparql_only(endpoint: str) -> None:
+    """Item 1: --cors answers the preflight and sends the allow headers on /sparql only, never credentials."""
+    preflight = {"Origin": CORS_ORIGIN, "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"}
+    status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS", headers=preflight)
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == CORS_ORIGIN
+    assert "POST" in headers["Access-Control-Allow-Methods"] and "Access-Control-Allow-Credentials" not in headers
+    status, headers, _ = fetch(f"{endpoint}/sparql?query=ASK%7B%7D", headers={"Origin": CORS_ORIGIN})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == CORS_ORIGIN
+    assert "Access-Control-Allow-Credentials" not in headers
+    for path in ("/id/isis-k", "/yasgui", "/"):
+        assert "Access-Control-Allow-Origin" not in fetch(endpoint + path, headers={"Origin": CORS_ORIGIN})[1]
+    other = {**preflight, "Origin": "https://elsewhere.example"}
+    status, headers, _ = fetch(f"{endpoint}/sparql", method="OPTIONS", headers=other)
+    assert status == 400 and "Access-Control-Allow-Origin" not in headers

@@ -276,6 +276,20 @@ def test_html_results_escape_what_they_show(server: str) -> None:
     assert status == 200 and b"<script>alert" not in body and b"&lt;script&gt;" in body
 
 
+def test_no_cors_unless_asked(server: str) -> None:
+    """Issue 20, item 1: without --cors no origin may read /sparql, and a preflight is not answered."""
+    request = urllib.request.Request(f"{server}/sparql?query=ASK%7B%7D",
+                                     headers={"Origin": "https://yasgui.example", "Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and response.headers.get("Access-Control-Allow-Origin") is None
+    preflight = urllib.request.Request(f"{server}/sparql", method="OPTIONS", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(preflight, timeout=30)
+    refused.value.close()
+    assert refused.value.code == 405 and refused.value.headers.get("Access-Control-Allow-Origin") is None
+
+
 def test_serve_binds_loopback_by_default() -> None:
     from cli.serve_commands import serve_command
 

@@ -49,7 +49,8 @@ SECURITY_HEADERS = {
 }
 
 
-YASGUI_QUERY = "SELECT ?org ?label WHERE {\n  ?org a mkg:Organization ; skos:prefLabel ?label .\n} ORDER BY ?org LIMIT 20"
+YASGUI_QUERY = ("SELECT ?org ?label WHERE {\n  ?org a mkg:Organization ; skos:prefLabel ?label .\n}"
+                " ORDER BY ?org LIMIT 20")
 
 
 @dataclass(frozen=True)

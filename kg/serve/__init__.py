@@ -1,3 +1,6 @@
 """Serving: takes the store and the analyses and gives out, over HTTP on loopback, a read-only
 SPARQL 1.1 Protocol endpoint (``/sparql``) and entity pages, search and query forms for people.
 """
+
+MAX_QUERY_BYTES = 1_000_000
+"""The default cap on a ``/sparql`` request body (``kg serve --max-query-bytes``), as on a form field."""

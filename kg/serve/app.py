@@ -22,6 +22,7 @@ import pyoxigraph
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -31,10 +32,11 @@ from kg.analysis.resolve import Resolver
 from kg.curate.arabic import direction
 from kg.errors import KgError
 from kg.namespaces import ID, curie, prefix_map, prologue_line
-from kg.serve import protocol
+from kg.serve import MAX_QUERY_BYTES, protocol
 from kg.serve.cors import cors
 from kg.serve.description import PREFIXES_OUT, describe
 from kg.serve.execute import RDF, Job, Reply
+from kg.serve.hosts import HostCheck, allowed_hosts
 from kg.serve.negotiate import GRAPHS, Choice, negotiate
 from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool
@@ -60,8 +62,9 @@ class Settings:
     workers: int = 2
     limits: Limits = Limits()
     allow_service: bool = False
-    max_query_bytes: int = protocol.MAX_QUERY_BYTES
+    max_query_bytes: int = MAX_QUERY_BYTES
     cors: tuple[str, ...] = ()
+    hosts: frozenset[str] = allowed_hosts("127.0.0.1")
 
 
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
@@ -140,10 +143,15 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
 
     async def entity(request: Request) -> Response:
         iri = str(ID) + request.path_params["id"]
+        if not _is_iri(iri):  # no entity has such an id (a space, a quote, a brace…)
+            return html("missing.html", status=404, iri=iri)
         return await _describe(request, iri)
 
     async def any_page(request: Request) -> Response:
         iri = request.query_params.get("iri", "")
+        if iri and not _is_iri(iri):
+            return PlainTextResponse(f"iri: {iri[:200]!r} is not an IRI (hint: /page?iri=https://…)\n",
+                                     status_code=400)
         if iri.startswith(str(ID)):
             return RedirectResponse("/id/" + quote(iri[len(str(ID)):]), status_code=303)
         return await _describe(request, iri)
@@ -183,7 +191,16 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/id/{id:path}", entity),
         Route("/page", any_page),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(HostCheck, allowed=settings.hosts)])
+
+
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI (pyoxigraph's check, as the store would make it)."""
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _rdf(triples: list[pyoxigraph.Triple], choice: Choice) -> Response:

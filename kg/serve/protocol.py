@@ -16,14 +16,13 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
+from kg.serve import MAX_QUERY_BYTES
 from kg.serve.negotiate import Choice, negotiate
 
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
-MAX_QUERY_BYTES = 1_000_000
-"""The default cap on a POST body (``kg serve --max-query-bytes``), as on a form field."""
 
 
 class Refused(Exception):

@@ -17,6 +17,10 @@ from tests.conftest import REPO, free_port
 
 CORS_ORIGIN = "http://localhost:9"
 """An origin the shared test server lets query /sparql."""
+ALLOWED_HOST = "kg.example"
+"""A host name the shared test server answers besides its own (--allow-host)."""
+MAX_QUERY_BYTES = 100_000
+"""The shared test server's cap on a /sparql body (--max-query-bytes)."""
 
 
 def served_copy(root: Path) -> Path:
@@ -59,5 +63,6 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = served_copy(tmp_path_factory.mktemp("endpoint"))
     port = free_port()
     with running_server(root, "--timeout", "5", "--max-results", "2000", "--workers", "2",
-                        "--cors", CORS_ORIGIN, port=port) as url:
+                        "--cors", CORS_ORIGIN, "--allow-host", ALLOWED_HOST, "--max-query-bytes", str(MAX_QUERY_BYTES),
+                        port=port) as url:
         yield url

@@ -27,8 +27,9 @@ def export_command(obj: dict[str, object], fmt: str, output: Path | None, force:
     """Write one export format of the built graph to a file or standard output."""
     if bom and fmt != "csv":
         raise fail("--bom", f"only csv files take a byte order mark, not {fmt}", hint="drop --bom", exit_code=2)
-    exporter = by_name(fmt)
-    graph = open_graph(Path(str(obj["root"])))
+    root = Path(str(obj["root"]))
+    exporter = by_name(fmt, root / "exports")
+    graph = open_graph(root)
     if output is None:
         if fmt == "csv":
             raise fail("-o", "csv writes several files", hint="give -o DIR", exit_code=2)

@@ -58,7 +58,7 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
     from a fresh build (missing ones included).
     """
     corpus, compiled = compile_checked(root)
-    files = (exports or default_exports()).render(compiled.graph)
+    files = (exports or default_exports(root / EXPORTS)).render(compiled.graph)
     check_imports(root, files["graph.nt"])
     result = BuildResult(corpus, compiled, files)
     folder = root / EXPORTS

@@ -77,6 +77,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
     templates.globals["prefix_header"] = prologue_line()
     templates.filters["textdir"] = direction
     state: dict[str, Pool] = {}
+    queries = library()  # read once: the library does not change while the server runs
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -108,20 +109,19 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
             return refused.response
         if not asked.text or not asked.text.strip():
             if asked.choice.solutions == "html":
-                return html("query.html", library=library(), text="")
+                return html("query.html", library=queries, text="")
             if request.method == "GET":  # the service description, as the protocol suggests
                 named = await run_in_threadpool(lambda: sorted(g.value for g in store.named_graphs()))
                 return _rdf(describe(asked.base_iri, named, allow_service=settings.allow_service), asked.choice)
             return PlainTextResponse("query: no query given (hint: ?query=SELECT...)\n", status_code=400)
         job = Job(asked.text, asked.choice, settings.limits.max_results, allow_service=settings.allow_service,
                   default_graph=asked.default_graph, named_graphs=asked.named_graphs, base_iri=asked.base_iri)
-        return await answer(job, form={"library": library(), "text": asked.text})
+        return await answer(job, form={"library": queries, "text": asked.text})
 
     async def library_index(request: Request) -> Response:
-        return html("query.html", library=library(), text="")
+        return html("query.html", library=queries, text="")
 
     async def library_query(request: Request) -> Response:
-        queries = library()
         name = request.path_params["name"]
         if name not in queries:
             return PlainTextResponse(f"{name}: no such library query (hint: known: {', '.join(sorted(queries))})\n",
@@ -176,7 +176,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         return html("yasgui.html", query=YASGUI_QUERY)
 
     async def home(request: Request) -> Response:
-        return html("home.html", library=library(), counts=_counts(pages))
+        return html("home.html", library=queries, counts=_counts(pages))
 
     routes = [
         Route("/", home),

@@ -4,13 +4,16 @@ This runs inside a worker process (:mod:`kg.serve.pool`), so a query that runs t
 can be killed without touching the server. The result is serialized completely before
 anything is sent back: a query cut off at its deadline leaves no partial body.
 
-Result size is counted before serializing: the query runs once to count (stopping at
-the limit), then again to serialize. The store is read-only, so both runs see the same
-data; a small query pays a second run, a huge one is refused without being serialized.
+The query runs once. Its rows (or triples) are taken one by one, and past the limit the
+run stops and the answer is 422: a huge result is refused without being held or
+serialized. Rows within the limit are written as SPARQL JSON results and handed back to
+pyoxigraph, which serializes them in the format asked for; triples are serialized as
+they come, through the same count.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +25,7 @@ from kg.serve.negotiate import GRAPHS, SOLUTIONS, Choice, offered
 from kg.store.query import run
 from kg.store.sparql_safety import ServiceRefused, UpdateRefused
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULTS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
            "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
 RDF = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
@@ -74,12 +78,22 @@ def execute(store: pyoxigraph.Store, job: Job) -> Reply:
     """
     try:
         result = _run(store, job)
-        if not isinstance(result, pyoxigraph.QueryBoolean):
-            count = sum(1 for _ in _take(result, job.max_results + 1))
-            if count > job.max_results:
-                return Reply.error(422, f"{job.name}: the result has more than {job.max_results} rows or triples "
-                                        "(hint: add a LIMIT, or narrow the pattern)")
-            result = _run(store, job)
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = list(_take(result, job.max_results + 1))
+            if len(rows) > job.max_results:
+                return _too_many(job)
+            if job.choice.solutions == "html":
+                return Reply(200, "text/html", columns=names, rows=[[_cell(row[n]) for n in names] for row in rows])
+            body = _json_results(names, rows)
+            if job.choice.solutions == "json":
+                return Reply(200, SOLUTIONS["json"], body)
+            result = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+        elif not isinstance(result, pyoxigraph.QueryBoolean):
+            triples = list(_take(result, job.max_results + 1))
+            if len(triples) > job.max_results:
+                return _too_many(job)
+            result = triples
         return _serialize(result, job.choice)
     except UpdateRefused as exc:
         return Reply.error(403, str(exc))
@@ -87,6 +101,33 @@ def execute(store: pyoxigraph.Store, job: Job) -> Reply:
         return Reply.error(403, f"{exc} (the operator can allow it: kg serve --allow-service)")
     except KgError as exc:
         return Reply.error(400, str(exc))
+
+
+def _too_many(job: Job) -> Reply:
+    return Reply.error(422, f"{job.name}: the result has more than {job.max_results} rows or triples "
+                            "(hint: add a LIMIT, or narrow the pattern)")
+
+
+def _json_results(names: list[str], rows: list[Any]) -> bytes:
+    """Rows already taken, as SPARQL 1.1 JSON results (pyoxigraph reads them back for the other formats)."""
+    bindings = [{name: _json_term(row[name]) for name in names if row[name] is not None} for row in rows]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        if term.datatype.value == XSD_STRING:  # a plain literal, as pyoxigraph writes it
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    return {"type": "triple", "value": {"subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+                                        "object": _json_term(term.object)}}
 
 
 def _run(store: pyoxigraph.Store, job: Job) -> Any:
@@ -121,10 +162,6 @@ def _serialize(result: Any, choice: Choice) -> Reply:
 def _table(result: Any) -> Reply:
     if isinstance(result, pyoxigraph.QueryBoolean):
         return Reply(200, "text/html", columns=["answer"], rows=[[("true" if bool(result) else "false", "", "")]])
-    if isinstance(result, pyoxigraph.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return Reply(200, "text/html", columns=names,
-                     rows=[[_cell(solution[name]) for name in names] for solution in result])
     return Reply(200, "text/html", columns=["subject", "predicate", "object"],
                  rows=[[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in result])
 

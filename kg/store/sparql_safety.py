@@ -85,6 +85,17 @@ def _check(text: str, *, name: str, allow_service: bool) -> None:
                                       "query the local graph only", 2)])
 
 
+@functools.lru_cache(maxsize=1024)
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the form of a query that :func:`check_query` accepted.
+
+    >>> query_form("CONSTRUCT WHERE { ?s ?p ?o }"), query_form("PREFIX a: <urn:a#> ASK {}")
+    ('CONSTRUCT', 'ASK')
+    """
+    name = parseQuery(sparql_prologue() + text)[1].name
+    return str(name).removesuffix("Query").upper()
+
+
 def _is_update(text: str) -> bool:
     try:
         parseUpdate(text)

@@ -9,7 +9,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from kg.analysis.attacks import short
-from kg.store.sparql import select
+from kg.store.sparql import select_text
 
 # Named nodes rather than paths, and the entity reached through a triple pattern in each
 # branch: so Oxigraph starts from the entity (see queries/timeline.rq).
@@ -66,10 +66,11 @@ def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
     With ``first``/``last``, an event is kept when its date may fall in the window.
     """
     events = set()
-    for r in select(graph, _TIMELINE, entity=entity):
-        if first and r.latest.toPython() < first or last and r.earliest.toPython() > last:
+    for r in select_text(graph, _TIMELINE, entity=entity):  # as text: an entity page's time went to making terms
+        earliest, latest = str(r["earliest"]), str(r["latest"])
+        if first and dt.date.fromisoformat(latest) < first or last and dt.date.fromisoformat(earliest) > last:
             continue
-        events.add(Event(str(r.earliest), str(r.latest), str(r.edtf), str(r.precision), str(r.what),
-                         str(r.type), short(r.fact), str(r.status), short(r.source),
-                         str(r.gloss or ""), str(r.quote)))
+        events.add(Event(earliest, latest, str(r["edtf"]), str(r["precision"]), str(r["what"]),
+                         str(r["type"]), short(r["fact"]), str(r["status"]), short(r["source"]),
+                         r["gloss"] or "", str(r["quote"])))
     return sorted(events, key=lambda e: (e.earliest, e.latest, e.type, e.fact, e.what))

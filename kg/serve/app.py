@@ -25,14 +25,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from kg.analysis.resolve import Resolver
 from kg.curate.arabic import direction
 from kg.errors import KgError
 from kg.namespaces import ID, curie, prefix_map, prologue_line
 from kg.serve import MAX_QUERY_BYTES, protocol
+from kg.serve.chart_routes import chart_routes
 from kg.serve.cors import cors
 from kg.serve.description import PREFIXES_OUT, describe
 from kg.serve.execute import RDF, Job, Reply
@@ -184,12 +184,12 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"] if settings.cors else ["GET", "POST"],
               middleware=cors(settings.cors)),
         Route("/yasgui", yasgui),
-        Mount("/static", StaticFiles(packages=[("kg.serve", "static")])),
         Route("/library", library_index),
         Route("/library/", library_index),
         Route("/library/{name}", library_query),
         Route("/id/{id:path}", entity),
         Route("/page", any_page),
+        *chart_routes(pages, html, SECURITY_HEADERS),  # the pictures: kg/serve/chart_routes.py
     ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(HostCheck, allowed=settings.hosts)])
 

@@ -184,6 +184,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"] if settings.cors else ["GET", "POST"],
               middleware=cors(settings.cors)),
         Route("/yasgui", yasgui),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon, and no 404 in the console
         Route("/library", library_index),
         Route("/library/", library_index),
         Route("/library/{name}", library_query),

@@ -39,21 +39,7 @@ from load_serve import PARAMS, REPO, RUNAWAY, Sample, _free_port, _get, _percent
 
 
 def _post(url: str, text: str) -> int:
-    import urllib.error
-    import urllib.request
-
-    data = urllib.parse.urlencode({"query": text}).encode()
-    request = urllib.request.Request(url, data=data, headers={"Accept": "application/sparql-results+json",
-                                                              "Content-Type": "application/x-www-form-urlencoded"})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            response.read()
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        error.read()
-        return int(error.code)
-    except OSError:
-        return 0
+    return _get(url, "application/sparql-results+json", urllib.parse.urlencode({"query": text}).encode())
 
 
 def bound_texts(project: Path) -> dict[str, str]:

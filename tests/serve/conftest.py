@@ -6,14 +6,13 @@ import contextlib
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, wait_for
 
 CORS_ORIGIN = "http://localhost:9"
 """An origin the shared test server lets query /sparql."""
@@ -40,17 +39,9 @@ def running_server(root: Path, *args: str, host: str = "127.0.0.1", port: int = 
         process = subprocess.Popen([sys.executable, "-m", "cli", "-C", str(root), "serve", "--host", host,
                                     "--port", str(port), *args], stdout=subprocess.DEVNULL, stderr=stderr, cwd=REPO)
         url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(900):  # a loaded CI machine can take a while to spawn the workers
-                try:
-                    urllib.request.urlopen(url + "/", timeout=1).read()
-                    break
-                except OSError:
-                    if process.poll() is not None:
-                        pytest.fail(f"kg serve exited: {log.read_text()}")
-                    time.sleep(0.1)
-            else:
-                pytest.fail("kg serve did not answer within 90 s")
+        try:  # a loaded CI machine can take a while to spawn the workers
+            wait_for(lambda: urllib.request.urlopen(url + "/", timeout=1).read(), process, "kg serve",
+                     log=log.read_text)
             yield url
         finally:
             process.terminate()

@@ -29,7 +29,8 @@ from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 from cli.main import cli
 from kg.namespaces import ID
 from kg.store.store import open_graph
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO
+from tests.serve.conftest import running_server
 
 TIMEOUT_S = 2.0
 MAX_RESULTS = 500
@@ -41,30 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("serve")
     (root / "exports").mkdir()
     shutil.copy(REPO / "exports" / "graph.nt", root / "exports" / "graph.nt")
-    port = free_port()
-    log = root / "serve.log"
-    stderr = log.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "-C", str(root), "serve", "--port", str(port), "--timeout", str(TIMEOUT_S),
-         "--max-results", str(MAX_RESULTS), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(900):  # a loaded CI machine can take a while to spawn the workers
-            try:
-                urllib.request.urlopen(url + "/", timeout=1).read()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"kg serve exited: {log.read_text()}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("kg serve did not answer within 90 s")
+    with running_server(root, "--timeout", str(TIMEOUT_S), "--max-results", str(MAX_RESULTS), "--workers", "2") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        stderr.close()
 
 
 def get(url: str, accept: str = "*/*", data: bytes | None = None,

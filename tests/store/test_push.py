@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from kg.store.push import DEFAULT_GRAPH, source_graphs
 from kg.store.store import BUILT
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, wait_for
 from tests.store.test_query import PARAMS, PINNED
 
 CHUNK = 1000
@@ -38,16 +37,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
                                 "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        for _ in range(200):
-            try:
-                requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                if process.poll() is not None:
-                    pytest.fail(f"oxigraph serve exited: {process.stderr.read().decode() if process.stderr else ''}")
-                time.sleep(0.05)
-        else:
-            pytest.fail("oxigraph serve did not answer within 10 s")
+        wait_for(lambda: requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1), process,
+                 "oxigraph serve", seconds=30,
+                 log=lambda: process.stderr.read().decode() if process.stderr else "")
         yield base
     finally:
         process.terminate()

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from kg.store.push import DEFAULT_GRAPH, source_graphs
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, wait_for
 from tests.store.test_query import PARAMS, PINNED
 
 CHUNK = 1000
@@ -70,17 +69,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
     try:
-        for _ in range(600):
-            try:
-                if requests.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None:
-                pytest.fail(f"virtuoso-t exited: {(folder / 'out.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-        else:
-            pytest.fail("Virtuoso did not answer within 120 s")
+        wait_for(lambda: requests.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200,
+                 process, "virtuoso-t", seconds=120, log=(folder / "out.log").read_text)
         yield base
     finally:
         process.terminate()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.serve import MAX_QUERY_BYTES
+from kg.serve.limits import MAX_QUERY_BYTES
 
 
 @click.command("serve")

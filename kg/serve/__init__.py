@@ -2,6 +2,3 @@
 SPARQL 1.1 Protocol endpoint (``/sparql``) and entity pages, search and query forms for people; the
 pages' charts (affiliations over time, lineage, timeline) and the link chart (``/graph``).
 """
-
-MAX_QUERY_BYTES = 1_000_000
-"""The default cap on a ``/sparql`` request body (``kg serve --max-query-bytes``), as on a form field."""

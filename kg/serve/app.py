@@ -31,12 +31,13 @@ from kg.analysis.resolve import Resolver
 from kg.curate.arabic import direction
 from kg.errors import KgError
 from kg.namespaces import ID, curie, prefix_map, prologue_line
-from kg.serve import MAX_QUERY_BYTES, protocol
+from kg.serve import protocol
 from kg.serve.chart_routes import chart_routes
 from kg.serve.cors import cors
 from kg.serve.description import PREFIXES_OUT, describe
 from kg.serve.execute import RDF, Job, Reply
 from kg.serve.hosts import HostCheck, allowed_hosts
+from kg.serve.limits import MAX_QUERY_BYTES
 from kg.serve.negotiate import GRAPHS, Choice, negotiate
 from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool

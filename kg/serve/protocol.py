@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 
-from kg.serve import MAX_QUERY_BYTES
+from kg.serve.limits import MAX_QUERY_BYTES
 from kg.serve.negotiate import Choice, negotiate
 
 SPARQL_QUERY = "application/sparql-query"

@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 
-from kg.serve import MAX_QUERY_BYTES as DEFAULT_MAX_QUERY_BYTES
+from kg.serve.limits import MAX_QUERY_BYTES as DEFAULT_MAX_QUERY_BYTES
 from tests.serve.conftest import ALLOWED_HOST, MAX_QUERY_BYTES
 
 ASK_ALL = "ASK { ?s ?p ?o }"

@@ -68,7 +68,7 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
 
 def _built(root: Path, exports: ExportSet | None) -> BuildResult:
     corpus, compiled = compile_checked(root)
-    files = (exports or default_exports()).render(compiled.graph)
+    files = (exports or default_exports(root / EXPORTS)).render(compiled.graph)
     check_imports(root, files["graph.nt"])
     return BuildResult(corpus, compiled, files)
 

@@ -17,6 +17,9 @@ GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 
+CURATED_GRAPH = "https://w3id.org/mkg/graph/curated"
+"""The named graph that holds the build: the one ``kg push`` replaces, and a named graph of ``kg serve``."""
+
 PREFIXES: dict[str, Namespace] = {
     "mkg": MKG,
     "mkgd": ID,
@@ -55,6 +58,11 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
+def prefix_map() -> dict[str, str]:
+    """The shared prefixes as plain strings, as pyoxigraph takes them."""
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
 def sparql_prologue() -> str:
     """PREFIX declarations for every shared prefix, to put before a user's query.
 
@@ -62,3 +70,12 @@ def sparql_prologue() -> str:
     True
     """
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def prologue_line() -> str:
+    """The PREFIX declarations on one line: what to paste before a query for a client that parses it first.
+
+    >>> prologue_line().startswith("PREFIX mkg: <https://w3id.org/mkg/ontology#> PREFIX mkgd: ")
+    True
+    """
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())

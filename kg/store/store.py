@@ -4,6 +4,13 @@
 Oxigraph store at ``.kg/store``: a new generation loaded beside the current one, then
 switched to with one rename (:mod:`kg.store.generations`). :func:`open_store` opens it
 read-only, rebuilding it first when it is missing or older than the exports.
+
+The store is a dataset, the one ``kg push`` writes to a remote store and ``kg serve``
+serves: the build in the named graph :data:`~kg.namespaces.CURATED_GRAPH`, one named graph
+per source (as in ``exports/graph.trig``), and in the default graph everything, the build
+and the imported datasets: the union of the named graphs. The commands read the default
+graph, which Oxigraph indexes three times where it indexes a named graph six times, so the
+imports (millions of triples at scale) are loaded once, into the default graph only.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from rdflib import Graph
 
 from kg.atomic import Busy, locked, recover, write_files
 from kg.errors import KgError, fail, syntax_error
-from kg.namespaces import bind_prefixes
+from kg.namespaces import CURATED_GRAPH, bind_prefixes
 from kg.store.generations import (
     STORE,
     STORES,
@@ -35,6 +42,7 @@ from kg.store.generations import (
 from kg.store.store_view import view
 
 BUILT = Path("exports") / "graph.nt"
+PER_SOURCE = Path("exports") / "graph.trig"
 IMPORTS = Path("imports")
 STAMP = Path(".kg") / "store.sha256"
 LOCK = Path(".kg") / "build.lock"
@@ -198,6 +206,7 @@ def build_store(root: Path) -> Path:
             shutil.rmtree(staging, ignore_errors=True)
             line, message = syntax_error(exc)
             raise fail(str(path), f"not valid N-Triples: {message}", line=line, hint=DAMAGED, exit_code=2) from None
+    load_named_graphs(store, root)
     # bulk_load leaves its sorted runs side by side, and a store opened read-only never merges
     # them: every lookup then reads each run. Compacting once here made the index lookups of
     # kg attacks --by on 200,000 incidents 4-5x faster (1.8 s -> 0.35 s), for 9 s of loading.
@@ -212,6 +221,23 @@ def _published(root: Path, staging: Path, digest: str) -> Path:
     write_files(root / STAMP.parent, {STAMP.name: ("\n".join([digest, *_file_stats(root)]) + "\n").encode()})
     collect(root)
     return generation
+
+
+def load_named_graphs(store: pyoxigraph.Store, root: Path) -> None:
+    """Add the dataset's named graphs: the build as :data:`CURATED_GRAPH`, and each source's graph.
+
+    The per-source graphs are the named graphs of ``exports/graph.trig``, written by the same
+    build as ``graph.nt`` (a project without it gets the curated graph only); its default
+    graph is already in the store's. On the curated build, 0.2-0.3 s of the store load.
+    """
+    curated = pyoxigraph.NamedNode(CURATED_GRAPH)
+    quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, curated)
+             for t in pyoxigraph.parse(path=str(_built(root)), format=pyoxigraph.RdfFormat.N_TRIPLES)]
+    trig = root / PER_SOURCE
+    if trig.is_file():
+        quads += [quad for quad in pyoxigraph.parse(path=str(trig), format=pyoxigraph.RdfFormat.TRIG)
+                  if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph)]
+    store.bulk_extend(quads)
 
 
 def open_store(root: Path, *, on_rebuild: Callable[[str], None] | None = None) -> pyoxigraph.Store:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
+import pyoxigraph
 import pytest
 from rdflib import Graph
 
@@ -158,7 +159,8 @@ def test_a_build_killed_at_each_rename_leaves_the_old_exports_or_the_new(kitchen
         build(project)  # the next build completes what was left, and leaves nothing behind
         assert files_of(project / "exports") == new and leftovers(project) == []
         assert store_is_fresh(project)
-        assert len(open_store(project)) == new["graph.nt"].count(b"\n")
+        default = open_store(project).quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+        assert sum(1 for _ in default) == new["graph.nt"].count(b"\n")  # the store is the new build
     assert seen == {"old", "new"}
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from cli.choices import Choice
+
 
 @click.command("build")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if exports/ is stale.")
@@ -41,7 +43,7 @@ def build_command(obj: dict[str, object], check: bool) -> None:
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
+@click.option("--format", "-f", "fmt", type=Choice(["table", "json"]), default="table",
               show_default=True)
 def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
     """Validate RDF files or folders (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) against shapes/."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cli.choices import Choice
 from cli.output import emit, render
 from kg.atomic import write_files
 from kg.curate.corpus import load
@@ -34,7 +35,7 @@ def _root(obj: dict[str, object]) -> Path:
 @click.option("--published", help="EDTF publication date (2024-03-25, 2014-10, 2015-11/2016-12). "
               "Without it a placeholder is written that kg build refuses until replaced.")
 @click.option("--published-reason", help="Why that date (the dateline, or the reasoning).")
-@click.option("--lang", type=click.Choice(["ar", "en"]), help="Language (default: from the script).")
+@click.option("--lang", type=Choice(["ar", "en"]), help="Language (default: from the script).")
 @click.option("--grade", help="Admiralty grade, reliability A-F and credibility 1-6, e.g. B2 (default F6).")
 @click.option("--grade-reason", help="Why that grade.")
 @click.option("--title", help="The headline as printed.")
@@ -62,7 +63,7 @@ def add_source_command(obj: dict[str, object], file: Path, publisher: str | None
 @click.argument("source")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Draft file to write (default facts/drafts/SOURCE.yaml); '-' for standard output.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--format", "-f", "fmt", type=Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option("--force", is_flag=True, help="Overwrite an existing draft (it may hold review edits).")
 @click.pass_obj
 def extract_command(obj: dict[str, object], source: str, output: Path | None, fmt: str, force: bool) -> None:
@@ -96,7 +97,7 @@ def extract_command(obj: dict[str, object], source: str, output: Path | None, fm
 
 @click.command("drafts")
 @click.option("--check", is_flag=True, help="Exit 1 when a candidate's span does not give its quote.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+@click.option("--format", "-f", "fmt", type=Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.pass_obj
 def drafts_command(obj: dict[str, object], check: bool, fmt: str) -> None:
@@ -121,7 +122,7 @@ def drafts_command(obj: dict[str, object], check: bool, fmt: str) -> None:
 @click.option("--source", "sources", multiple=True, help="Only these sources (default: every curated one).")
 @click.option("--misses", is_flag=True, help="Also list what was not found, per source.")
 @click.option("--check", is_flag=True, help="Exit 1 when the totals miss the targets.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+@click.option("--format", "-f", "fmt", type=Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.pass_obj
 def extract_score_command(obj: dict[str, object], sources: tuple[str, ...], misses: bool, check: bool,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cli.choices import Choice
 from kg.atomic import write_files
 from kg.errors import fail
 from kg.export.exports import by_name, default_exports
@@ -15,7 +16,7 @@ FORMATS = [e.name for e in default_exports().exporters]
 
 
 @click.command("export")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), required=True, help="Export format.")
+@click.option("--format", "-f", "fmt", type=Choice(FORMATS), required=True, help="Export format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="File (or folder, for csv) to write; standard output if omitted.")
 @click.option("--force", is_flag=True, help="Allow writing outside the current directory.")

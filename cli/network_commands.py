@@ -6,14 +6,16 @@ from pathlib import Path
 
 import click
 
-from cli.common import Session, span, window
+from cli.choices import Choice, unknown
+from cli.common import Session, window
 from cli.output import emit, format_options, render
 from kg.analysis.attacks import short
 from kg.analysis.lineage import lineage, to_dot, to_mermaid
 from kg.analysis.relations import network
-from kg.analysis.temporal import affiliations, connections
+from kg.analysis.temporal import AFFILIATION_KINDS, affiliations, connections
 from kg.analysis.timeline import timeline
-from kg.graph.labels import english
+from kg.errors import fail
+from kg.graph.labels import english, role_names
 
 
 @click.command("affiliations")
@@ -29,7 +31,14 @@ def affiliations_command(obj: dict[str, object], entity: str, at: str | None, st
     """An entity's affiliations at a date or over a window: certain or possible, with sources."""
     session = Session(obj)
     who = short(session.entity(entity))
-    found = affiliations(network(session.graph), who, window=window(at, start, end), role=role)
+    days = window(at, start, end)
+    net = network(session.graph)
+    if role is not None:
+        roles = sorted(set(role_names(session.graph))
+                       | {d["rel"].relation for *_, d in net.edges(data=True) if d["rel"].kind in AFFILIATION_KINDS})
+        if role not in roles:
+            raise unknown("--role", "role", role, roles)
+    found = affiliations(net, who, window=days, role=role)
     rows = [h.as_dict() for h in found]
     query = {"entity": who, "at": at, "from": start, "to": end, "role": role}
     emit(render(rows, fmt, ["holds", "subject", "relation", "object", "start", "end", "status",
@@ -48,6 +57,9 @@ def connections_command(obj: dict[str, object], a: str, b: str, at: str | None, 
     """How A and B are connected, and when: direct relations first, then time-respecting paths."""
     session = Session(obj)
     first, second = short(session.entity(a)), short(session.entity(b))
+    if first == second:
+        raise fail(f"{a} {b}", f"both names are the same entity ({first})",
+                   hint="give two different entities; kg affiliations lists one entity's ties", exit_code=2)
     found = connections(network(session.graph), first, second, max_hops=max_hops,
                         window=window(at, None, None))
     rows = []
@@ -63,14 +75,14 @@ def connections_command(obj: dict[str, object], a: str, b: str, at: str | None, 
 
 @click.command("lineage")
 @click.argument("org")
-@click.option("--direction", type=click.Choice(["up", "down", "both"]), default="both", show_default=True)
+@click.option("--direction", type=Choice(["up", "down", "both"]), default="both", show_default=True)
 @format_options("dot", "mermaid")
 @click.pass_obj
 def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
                     output: Path | None) -> None:
     """Ancestry and descendants through formations, splits, defections and branches."""
     session = Session(obj)
-    who = short(session.entity(org, "Organization"))
+    who = short(session.entity(org, "Organization", purpose="lineage is for organizations"))
     links = lineage(network(session.graph), who, direction)
     labels = {n: english(session.graph, n) for link in links for n in (link.child, link.parent)}
     if fmt == "dot":
@@ -94,9 +106,9 @@ def timeline_command(obj: dict[str, object], entity: str, start: str | None, end
     """Everything dated that involves an entity, in order, with precision and sources."""
     session = Session(obj)
     who = session.entity(entity)
-    first, last = span(start, "--from"), span(end, "--to")
-    events = timeline(session.graph, who, first=first.earliest if first else None,
-                      last=last.latest if last else None)
+    days = window(None, start, end)
+    events = timeline(session.graph, who, first=days[0] if days and start else None,
+                      last=days[1] if days and end else None)
     emit(render([e.as_dict() for e in events], fmt,
                 ["date", "precision", "what", "type", "status", "source", "gloss"],
                 {"entity": short(who), "from": start, "to": end}), output)

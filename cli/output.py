@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from cli.choices import Choice
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -24,7 +26,7 @@ def format_options(*extra: str) -> Callable[[Callable[..., Any]], Callable[..., 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
                             help="Write to this file instead of standard output.")(func)
-        return click.option("--format", "-f", "fmt", type=click.Choice(FORMATS + extra),
+        return click.option("--format", "-f", "fmt", type=Choice(FORMATS + extra),
                             default="table", show_default=True, help="Output format.")(func)
     return decorate
 

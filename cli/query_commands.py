@@ -37,17 +37,19 @@ def resolve_command(obj: dict[str, object], name: str, fmt: str, output: Path | 
 @click.option("--in", "place", help="Place; a country includes its cities.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=0),
               help="Show the first N attacks, earliest first (0: all of them).")
+@click.option("--dated-only", is_flag=True,
+              help="Leave out undated attacks (otherwise listed last, marked undated: they may fall in any window).")
 @format_options()
 @click.pass_obj
 def attacks_command(obj: dict[str, object], by: str | None, start: str | None, end: str | None,
-                    place: str | None, limit: int, fmt: str, output: Path | None) -> None:
+                    place: str | None, limit: int, dated_only: bool, fmt: str, output: Path | None) -> None:
     """Attacks with claims, attributions and casualty figures from each source."""
     session = Session(obj)
     agent = session.entity(by) if by else None
-    where = session.entity(place, "Location") if place else None
+    where = session.entity(place, "Location", purpose="--in takes a place") if place else None
     days = window(None, start, end)
     ids = matching(session.graph, by=agent, first=days[0] if days else None,
-                   last=days[1] if days else None, place=where)
+                   last=days[1] if days else None, place=where, dated_only=dated_only)
     found = details(session.graph, ids[:limit] if limit else ids)
     agents = agents_matching(session.graph, agent) if agent is not None else set()
     rows = []
@@ -58,9 +60,15 @@ def attacks_command(obj: dict[str, object], by: str | None, start: str | None, e
         data["attributed_to"] = sorted({claim_text(c) for c in own if claim_kind(c["status"]) == "attributed"})
         data["tolls"] = [toll_text(f) for f in row.figures]
         rows.append(data)
-    query = {"by": by, "from": start, "to": end, "in": place, "limit": limit, "total": len(ids)}
-    emit(render(rows, fmt, ["id", "date", "place", "label_en", "claimed_by", "attributed_to", "tolls"],
+    query = {"by": by, "from": start, "to": end, "in": place, "limit": limit, "dated_only": dated_only,
+             "total": len(ids)}
+    shown = [{**r, "date": r["date"] or "undated"} for r in rows] if fmt == "table" else rows
+    emit(render(shown, fmt, ["id", "date", "place", "label_en", "claimed_by", "attributed_to", "tolls"],
                 query), output)
+    undated = sum(not r["dated"] for r in rows)
+    if days and undated:
+        click.echo(f"note: {undated} undated attack(s) listed last: no source dates them, so they may fall "
+                   "in the window (--dated-only leaves them out)", err=True)
     if len(rows) < len(ids):
         click.echo(f"showing the first {len(rows)} of {len(ids)} attacks (--limit 0 shows all)", err=True)
 

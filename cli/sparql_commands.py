@@ -9,6 +9,7 @@ import click
 import pyoxigraph
 from rdflib import Graph
 
+from cli.choices import Choice
 from cli.deadline import deadline
 from cli.output import emit, format_options, render
 from kg.analysis.resolve import Resolver
@@ -45,7 +46,7 @@ def _short(node: Any) -> str:
                    "type in their header; ad-hoc queries take <iri>, prefix:local, \"text\"@lang, "
                    "\"5\"^^xsd:integer or plain text, and must select ?NAME.")
 @click.option("--list", "list_library", is_flag=True, help="List the library's queries and their parameters.")
-@click.option("--format", "-f", "fmt", type=click.Choice(SOLUTION_FORMATS + GRAPH_FORMATS),
+@click.option("--format", "-f", "fmt", type=Choice(SOLUTION_FORMATS + GRAPH_FORMATS),
               help="SELECT and ASK: table (default), json, csv, tsv, xml (SPARQL 1.1 results formats). "
                    "CONSTRUCT and DESCRIBE: turtle (default) or jsonld.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),

@@ -22,7 +22,12 @@ FORMATS = [e.name for e in default_exports().exporters]
 @click.option("--force", is_flag=True, help="Allow writing outside the current directory.")
 @click.pass_obj
 def export_command(obj: dict[str, object], fmt: str, output: Path | None, force: bool) -> None:
-    """Write one export format of the built graph to a file or standard output."""
+    """Write one export format of the built graph to a file or standard output.
+
+    \b
+    Example:
+      kg export -f stix -o stix-bundle.json
+    """
     exporter = by_name(fmt)
     graph = open_graph(Path(str(obj["root"])))
     if output is None:

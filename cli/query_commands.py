@@ -11,6 +11,7 @@ from cli.common import Session, window
 from cli.output import emit, format_options, render
 from kg.analysis.attacks import agents_matching, claim_kind, claim_text, details, matching, toll_text
 from kg.analysis.conflicts import conflicts
+from kg.errors import fail
 
 
 @click.command("resolve")
@@ -18,22 +19,27 @@ from kg.analysis.conflicts import conflicts
 @format_options()
 @click.pass_obj
 def resolve_command(obj: dict[str, object], name: str, fmt: str, output: Path | None) -> None:
-    """Find entities by any label or alias, English or Arabic; list every candidate."""
+    """Find entities by any label or alias, English or Arabic; list every candidate.
+
+    \b
+    Example:
+      kg resolve Khorasan
+    """
     result = Session(obj).resolver.resolve(name)
+    if not result.candidates:
+        raise fail(name, "no entity matches this name", hint="try a shorter name or another spelling", exit_code=2)
     rows = [asdict(c) for c in result.candidates]
     text = render(rows, fmt, ["id", "type", "score", "active", "label_en", "note", "label_ar"],
                   {"name": name, "ambiguous": result.ambiguous}, empty=f"no entity matches {name!r}")
     if fmt == "table" and result.ambiguous:
         text = f"{name!r} is ambiguous: {len(rows)} candidates, best first\n" + text
     emit(text, output)
-    if not rows:
-        raise SystemExit(1)
 
 
 @click.command("attacks")
 @click.option("--by", "by", help="Perpetrator (claimed or attributed).")
-@click.option("--from", "start", help="EDTF date: attacks that may fall on or after it.")
-@click.option("--to", "end", help="EDTF date: attacks that may fall on or before it.")
+@click.option("--from", "start", metavar="EDTF", help="EDTF date: attacks that may fall on or after it.")
+@click.option("--to", "end", metavar="EDTF", help="EDTF date: attacks that may fall on or before it.")
 @click.option("--in", "place", help="Place; a country includes its cities.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=0),
               help="Show the first N attacks, earliest first (0: all of them).")
@@ -43,7 +49,12 @@ def resolve_command(obj: dict[str, object], name: str, fmt: str, output: Path | 
 @click.pass_obj
 def attacks_command(obj: dict[str, object], by: str | None, start: str | None, end: str | None,
                     place: str | None, limit: int, dated_only: bool, fmt: str, output: Path | None) -> None:
-    """Attacks with claims, attributions and casualty figures from each source."""
+    """Attacks with claims, attributions and casualty figures from each source.
+
+    \b
+    Example:
+      kg attacks --by isis-k --in Iran
+    """
     session = Session(obj)
     agent = session.entity(by) if by else None
     where = session.entity(place, "Location", purpose="--in takes a place") if place else None
@@ -77,7 +88,12 @@ def attacks_command(obj: dict[str, object], by: str | None, start: str | None, e
 @format_options()
 @click.pass_obj
 def conflicts_command(obj: dict[str, object], fmt: str, output: Path | None) -> None:
-    """Every place where sources disagree, side by side with their sources."""
+    """Every place where sources disagree, side by side with their sources.
+
+    \b
+    Example:
+      kg conflicts -f csv
+    """
     found = conflicts(Session(obj).graph)
     if fmt == "json":
         emit(render([asdict(c) for c in found], fmt, []), output)

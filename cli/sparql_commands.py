@@ -66,6 +66,10 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
 
     Updates, LOAD and SERVICE are refused. The predeclared prefixes (kg prefixes) need no PREFIX line.
     With --endpoint, the same queries run on a remote store, parameters sent as a VALUES block.
+
+    \b
+    Example:
+      kg query --name affiliations-at --param org=isis-k --param date=2015-10
     """
     if list_library:
         emit(_listing(fmt or "table"), output)
@@ -169,7 +173,12 @@ def _format(result: Any, fmt: str | None) -> str:
 @click.command("prefixes")
 @format_options()
 def prefixes_command(fmt: str, output: Path | None) -> None:
-    """List the prefixes every query may use without declaring them."""
+    """List the prefixes every query may use without declaring them.
+
+    \b
+    Example:
+      kg prefixes -f csv
+    """
     rows = [{"prefix": p, "namespace": str(ns)} for p, ns in PREFIXES.items()]
     emit(render(rows, fmt, ["prefix", "namespace"]), output)
 

@@ -63,9 +63,28 @@ def read_graph(paths: list[Path]) -> Graph:
             else:
                 graph.parse(data=data, format=fmt)
         except Exception as exc:  # parsers raise many types; all mean "not valid RDF"
-            raise fail(str(path), f"cannot parse as {fmt}: {str(exc).splitlines()[0][:200]}",
-                       hint="check the syntax", exit_code=2) from None
+            line, reason = parse_error(exc)
+            raise fail(str(path), f"cannot parse as {fmt}: {reason}", line=line,
+                       hint="check the syntax near that line", exit_code=2) from None
     return graph
+
+
+_BAD_SYNTAX = re.compile(r"at line (\d+)\b.*?Bad syntax \((.*?)\) at \^", re.DOTALL)
+
+
+def parse_error(exc: Exception) -> tuple[int | None, str]:
+    r"""The line and the reason of a parser's error (rdflib's Turtle parser gives both on several lines).
+
+    >>> parse_error(ValueError('at line 3 of <>:\nBad syntax (objectList expected) at ^ in:\n"..."'))
+    (3, 'objectList expected')
+    >>> parse_error(ValueError("Invalid line: <a> <b>"))
+    (None, 'Invalid line: <a> <b>')
+    """
+    text = str(exc)
+    match = _BAD_SYNTAX.search(text)
+    if match:
+        return int(match.group(1)), match.group(2)
+    return None, (text.splitlines() or [type(exc).__name__])[0][:200]
 
 
 def jsonld_to_nquads(data: bytes) -> str:

@@ -95,7 +95,7 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
         raise fail(str(path), f"eventid {eventid} is already imported from {earlier[eventid]} "
                    f"({len(overlap)} of this file's rows are)", line=line,
                    hint=f"to load a newer release in its place, delete imports/{earlier[eventid]}.* first; "
-                   "records are never merged", exit_code=1)
+                   "records are never merged", exit_code=2)
     if result.imported == 0:
         raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
                                                       "see the reasons above")], exit_code=1)
@@ -158,7 +158,7 @@ def _refuse_duplicate(root: Path, path: Path, dataset_id: str, sha: str) -> None
         record = yaml.safe_load(existing.read_text(encoding="utf-8")) or {}
         if record.get("sha256") == sha:
             raise fail(str(path), f"already imported as {record.get('id')}",
-                       hint="nothing to do: the same file gives the same records", exit_code=1)
+                       hint="nothing to do: the same file gives the same records", exit_code=2)
     if (root / IMPORTS / f"{dataset_id}.yaml").exists():
         raise fail(str(path), f"another file was imported as {dataset_id}", hint="pass another --source-id",
                    exit_code=2)

@@ -218,7 +218,7 @@ def test_importing_the_same_file_twice_is_refused(project: Path) -> None:
     assert run(project, "import", "gtd", str(SAMPLE))[0] == 0
     before = {p.name: p.read_bytes() for p in (project / "imports").iterdir()}
     code, _, err = run(project, "import", "gtd", str(SAMPLE), "--source-id", "gtd-again")
-    assert code == 1 and "already imported as gtd-" in err
+    assert code == 2 and "already imported as gtd-" in err  # an input error: the README's exit codes
     assert {p.name: p.read_bytes() for p in (project / "imports").iterdir()} == before
 
 

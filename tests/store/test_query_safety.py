@@ -63,8 +63,9 @@ def test_the_word_service_in_a_literal_is_fine(project: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "where"), [
-    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER( }", "line 3, column 3"),  # rdflib's grammar finds it
-    ("SELECT ?s\nWHERE { ?s a nope:Thing }", "line 2, column 14: unknown prefix nope:"),  # pyoxigraph finds it
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER( }", "line 3, column 12"),  # where the input ends
+    ("SELECT ?s\nWHERE { ?s a nope:Thing }", "line 2, column 14: unknown prefix nope: (declared: mkg, mkgd, "),
+    ("SELECT ?s\nWHERE { nope:a ?p ?o }", "line 2, column 9: unknown prefix nope: (declared: mkg, mkgd, "),
     ("SELECT ?s\nWHERE { ?s ?p ?o }\nGROUP BY ?p", "line 3, column 12"),
 ])
 def test_syntax_errors_give_line_and_column(project: Path, text: str, where: str) -> None:

@@ -131,15 +131,16 @@ def fitted(cells: list[list[str]], header: list[str], fit: int) -> str:
 
     rule_under_header = Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
     grid = Table(box=rule_under_header, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0),
-                 header_style="", highlight=False, width=fit - 1)  # rich, without edge padding, gives one more
+                 header_style="", highlight=False)
     for name, keep, narrowest in zip(header, whole, least, strict=True):
         grid.add_column(name, no_wrap=keep, overflow="fold", min_width=narrowest)
     for row in cells:
         grid.add_row(*(Text(cell) for cell in row))
     out = io.StringIO()
-    # a console wider than the table: rich crops what passes the console's edge, silently
+    # drawn within fit - 1 on a wider console: without edge padding rich gives one column more, and
+    # a console crops what passes its edge, silently
     Console(file=out, width=fit + 1000, color_system=None, force_terminal=False, highlight=False, markup=False,
-            emoji=False, legacy_windows=False).print(grid)
+            emoji=False, legacy_windows=False).print(grid, width=fit - 1)
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     if max(map(width, lines), default=0) > fit:
         return records(cells, header, fit)

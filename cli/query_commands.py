@@ -29,7 +29,8 @@ def resolve_command(obj: dict[str, object], name: str, fmt: str, output: Path | 
     if not result.candidates:
         raise fail(name, "no entity matches this name", hint="try a shorter name or another spelling", exit_code=2)
     rows = [asdict(c) for c in result.candidates]
-    text = render(rows, fmt, ["id", "type", "score", "active", "label_en", "note", "label_ar"],
+    columns = ["id", "type", "score", "active", "label_en", "note"] + ([] if fmt == "table" else ["label_ar"])
+    text = render(rows, fmt, columns,
                   {"name": name, "ambiguous": result.ambiguous}, empty=f"no entity matches {name!r}")
     if fmt == "table" and result.ambiguous:
         text = f"{name!r} is ambiguous: {len(rows)} candidates, best first\n" + text

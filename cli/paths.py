@@ -9,9 +9,10 @@ that make it and their claim status (a ``disputed`` hop shows), and the windows 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kg.analysis.temporal import Path
+if TYPE_CHECKING:
+    from kg.analysis.temporal import Path
 
 
 def _window(path: Path) -> str:

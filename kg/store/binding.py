@@ -20,7 +20,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pyoxigraph
-from rdflib import Literal, URIRef
 
 from kg.errors import fail
 
@@ -58,9 +57,14 @@ def values_block(bindings: Mapping[str, Any]) -> str:
 def as_oxigraph(value: Any) -> Any:
     """An rdflib term as the same pyoxigraph term; pyoxigraph terms pass through.
 
+    >>> from rdflib import Literal
     >>> as_oxigraph(Literal("Khorasan", lang="en"))
     <Literal value=Khorasan language=en>
     """
+    if isinstance(value, pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode):
+        return value
+    from rdflib import Literal, URIRef  # only an rdflib term gets here: the SPARQL path never loads rdflib
+
     if isinstance(value, URIRef):
         return pyoxigraph.NamedNode(str(value))
     if isinstance(value, Literal):

@@ -12,14 +12,16 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
-from rdflib import Graph
 
 from kg.atomic import locked
 from kg.errors import fail
 from kg.namespaces import bind_prefixes
-from kg.store.store_view import view
+
+if TYPE_CHECKING:  # rdflib loads only for the commands that read the graph through it
+    from rdflib import Graph
 
 BUILT = Path("exports") / "graph.nt"
 STORE = Path(".kg") / "store"
@@ -39,6 +41,8 @@ def open_graph(root: Path) -> Graph:
 
     Exact rdflib terms (for comparisons and exports); queries use :func:`stored_graph`.
     """
+    from rdflib import Graph
+
     graph = bind_prefixes(Graph())
     graph.parse(_built(root), format="nt")
     return graph
@@ -58,6 +62,8 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
 
 def graph_of(store: pyoxigraph.Store) -> Graph:
     """An open store's default graph as a read-only rdflib ``Graph`` (:mod:`kg.store.store_view`)."""
+    from kg.store.store_view import view
+
     return bind_prefixes(view(store))
 
 

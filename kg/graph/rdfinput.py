@@ -63,8 +63,8 @@ def read_graph(paths: list[Path]) -> Graph:
             else:
                 graph.parse(data=data, format=fmt)
         except Exception as exc:  # parsers raise many types; all mean "not valid RDF"
-            line, reason = parse_error(exc)
-            raise fail(str(path), f"cannot parse as {fmt}: {reason}", line=line,
+            where, reason = parse_error(exc)
+            raise fail(str(path), f"cannot parse as {fmt}: {reason}", line=where,
                        hint="check the syntax near that line", exit_code=2) from None
     return graph
 

@@ -18,9 +18,11 @@ from kg.errors import fail
 from kg.extract.draft import build_draft, draft_path
 from kg.extract.draft import render as render_draft
 from kg.extract.index import AliasIndex
+from kg.extract.kinds import DEV_TARGETS, KINDS, KindScore, meets_dev_targets
+from kg.extract.kinds import total as kinds_total
 from kg.extract.pipeline import extract_source
 from kg.extract.rules import load_rules
-from kg.extract.score import TARGETS, meets_targets, score, totals
+from kg.extract.score import TARGETS, meets_targets, score, score_dev, totals
 from kg.store.store import open_graph
 
 
@@ -133,40 +135,70 @@ def drafts_command(obj: dict[str, object], check: bool, fmt: str) -> None:
 
 @click.command("extract-score")
 @click.option("--source", "sources", multiple=True, help="Only these sources (default: every curated one).")
+@click.option("--dev", "dev", type=click.Path(file_okay=False, path_type=Path),
+              help="The development set: texts with their expected candidates "
+              "(default: tests/data/extract/unseen of the project, when present).")
 @click.option("--misses", is_flag=True, help="Also list what was not found, per source.")
 @click.option("--check", is_flag=True, help="Exit 1 when the totals miss the targets.")
 @click.option("--format", "-f", "fmt", type=Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Output format.")
 @click.pass_obj
-def extract_score_command(obj: dict[str, object], sources: tuple[str, ...], misses: bool, check: bool,
-                          fmt: str) -> None:
+def extract_score_command(obj: dict[str, object], sources: tuple[str, ...], dev: Path | None, misses: bool,
+                          check: bool, fmt: str) -> None:
     """Extract each curated source as if new and score the candidates against its curated facts.
 
     Recall of entities (mentions and facts' references), dates (EDTF, relative ones resolved)
-    and casualty figures; targets: entities 90%, dates 80%, every figure.
+    and casualty figures; targets: entities 90%, dates 80%, every figure. Then precision,
+    recall and wrong links to existing entities per kind of candidate, on the seed articles
+    and on the development set (targets there: recall 80%, precision 85% per kind, at most
+    one wrong link to an existing attack).
 
     \b
     Example:
       kg extract-score --misses
     """
     root = _root(obj)
-    scores = score(load(root), open_graph(root), rules=load_rules(), sources=list(sources) or None)
+    rules = load_rules()
+    graph = open_graph(root)
+    scores = score(load(root), graph, rules=rules, sources=list(sources) or None)
     total = totals(scores)
+    seeds = kinds_total("seed articles", [s.kinds for s in scores if s.kinds is not None])
+    folder = dev or root / "tests" / "data" / "extract" / "unseen"
+    if dev is not None and not folder.is_dir():
+        raise fail(str(folder), "no such development set", hint="a folder of NN-name.txt with NN-name.yaml",
+                   exit_code=2)
+    devs = score_dev(graph, folder, rules=rules) if folder.is_dir() else []
+    dev_total = kinds_total(f"development set ({folder.name})", devs) if devs else None
     rows = [s.row() for s in [*scores, total]]
     columns = ["source", "entities", "+alt", "unseen", "dates", "readings", "figures", "qualifier", "attack"]
     if fmt == "json":
         payload = [{**s.row(), "misses": s.misses()} for s in scores]
-        emit(json.dumps({"query": {"targets": TARGETS}, "results": payload, "total": total.row()},
+        emit(json.dumps({"query": {"targets": TARGETS, "dev_targets": DEV_TARGETS}, "results": payload,
+                         "total": total.row(), "kinds": {k.name: _kind_rows(k) for k in [seeds, dev_total] if k}},
                         ensure_ascii=False, indent=2), None)
     else:
         emit(render(rows, fmt, columns, {}), None)
+        for kinds in [seeds, dev_total]:
+            if kinds is not None:
+                click.echo(f"\nper kind, {kinds.name}:")
+                emit(render([{"kind": k, **v} for k, v in _kind_rows(kinds).items()], fmt,
+                            ["kind", "recall", "precision", "wrong_links"], {}), None)
     if misses and fmt == "table":
         for s in scores:
             for kind, missed in s.misses().items():
                 if missed:
                     click.echo(f"{s.source} missed {kind}: {', '.join(missed)}")
-    if check and not meets_targets(total):
+        for kinds in [k for k in (seeds, dev_total) if k is not None]:
+            for kind in KINDS:
+                for label, items in (("missed", kinds.missed[kind]), ("extra", kinds.extra[kind])):
+                    for item in items:
+                        click.echo(f"{kinds.name} {kind} {label}: {item}")
+    if check and (not meets_targets(total) or (dev_total is not None and not meets_dev_targets(dev_total))):
         raise SystemExit(1)
+
+
+def _kind_rows(kinds: KindScore) -> dict[str, dict[str, object]]:
+    return {kind: kinds.tallies[kind].row() for kind in KINDS}
 
 
 COMMANDS = [add_source_command, extract_command, drafts_command, extract_score_command]

@@ -25,8 +25,8 @@ from kg.extract.cues import Relation
 from kg.extract.index import AliasIndex
 from kg.extract.pipeline import Extraction, FigureLink
 
-CANDIDATE_KEYS = ("status", "span", "cue")
-"""The keys a reviewer deletes to accept a candidate."""
+CANDIDATE_KEYS = ("status", "span", "cue", "suggested_status")
+"""The keys a reviewer deletes to accept a candidate (``suggested_status`` becomes its ``status``)."""
 
 
 def build_draft(ex: Extraction, index: AliasIndex) -> dict[str, Any]:
@@ -49,16 +49,30 @@ def _grounded(ex: Extraction, start: int, end: int) -> dict[str, Any]:
 
 def _new_entity(ex: Extraction, eid: str, name: Any) -> dict[str, Any]:
     label = {"en": name.text, "ar": ""} if name.text.isascii() else {"en": "", "ar": name.text}
+    if name.type == "Attack":
+        label = {"en": "", "ar": ""}  # the quote describes it; the reviewer names it
     record: dict[str, Any] = {"id": eid, "type": name.type}
     if name.type in ("Organization", "Location", "Attack"):
         record["kind"] = name.kind or ""
     if name.type == "Attack":
         record.update({"outcome": "carried-out", **_grounded(ex, name.start, name.end)})
         record.pop("status")
+        if name.date:
+            record["date"] = name.date
+        if name.place:
+            record["place"] = _new_id(ex, name.place)
+    if name.type == "Location" and name.within:
+        record["within"] = [_new_id(ex, w) for w in name.within]
     record["label"] = label
-    record.update({"span": [name.start, name.end], "status": CANDIDATE,
+    record.update({"quote": ex.text[name.start:name.end], "span": [name.start, name.end], "status": CANDIDATE,
                    "note": {"en": f"new entity? {name.why}; fill in the id, both labels and the kind"}})
     return record
+
+
+def _new_id(ex: Extraction, ref: str) -> str:
+    """A new entity of the draft named by its words (a place of the text), else ``ref`` itself
+    (a known id, or the gazetteer's name of a parent the text does not name)."""
+    return next((eid for eid, n in ex.new if n.text == ref and n.type == "Location"), ref)
 
 
 def _mentions(ex: Extraction, index: AliasIndex) -> list[dict[str, Any]]:
@@ -85,14 +99,21 @@ def _mentions(ex: Extraction, index: AliasIndex) -> list[dict[str, Any]]:
 
 def _relation(ex: Extraction, rel: Relation) -> dict[str, Any]:
     fact: dict[str, Any] = {}
-    fact.update(rel.fields)
+    fact.update({k: v for k, v in rel.fields.items() if not (k == "channel" and v is None)})
     if rel.date:
         fact["date"] = rel.date
+    if rel.according_to:
+        fact["according_to"] = rel.according_to
+    if rel.according_to_text:
+        fact["according_to_text"] = rel.according_to_text
     fact.update(_grounded(ex, rel.start, rel.end))
     fact["cue"] = rel.rule.id
     notes = []
-    if rel.rule.status:
-        notes.append(f"suggested status: {rel.rule.status}")
+    if rel.status:
+        fact["suggested_status"] = rel.status
+        notes.append(f"suggested status: {rel.status}")
+    if rel.why:
+        notes.append(rel.why)
     notes += [f"{name} is ambiguous: {', '.join(ids)}" for name, ids in rel.ambiguous.items()]
     missing = [f.name for f in rel.rule.fields if fact.get(f.name) in (None, [])]
     if missing:
@@ -114,9 +135,20 @@ def _figure(ex: Extraction, link: FigureLink) -> dict[str, Any]:
         fact["qualifier"] = f.qualifier
         if f.persons:
             fact["persons"] = list(f.persons)
+    if link.claimed_by:
+        fact["according_to"] = link.claimed_by
+        fact["suggested_status"] = "claimed"
+    elif link.according_to or link.according_to_text:
+        if link.according_to:
+            fact["according_to"] = link.according_to
+        if link.according_to_text:
+            fact["according_to_text"] = link.according_to_text
+        fact["suggested_status"] = "attributed"
     fact.update(_grounded(ex, f.start, f.end))
     fact["cue"] = f"figure: {f.cue}"
     notes = [link.note] if link.note else []
+    if link.claimed_by:
+        notes.append(f"the claimant's figure ({link.claimed_by}), not a toll the article reports")
     if link.alternatives:
         notes.append(f"attack is ambiguous: also {', '.join(link.alternatives)}")
     if fact.get("attack") is None and fact["type"] == "CasualtyReport":

@@ -26,7 +26,7 @@ from kg.dates import parse as parse_edtf
 from kg.extract.figures import attack_cue
 from kg.extract.index import AliasIndex
 from kg.extract.rules import Rules
-from kg.extract.text import ARTICLE, Folded, Token, name_key, word_variants
+from kg.extract.text import ARTICLE, Folded, Token, fold, name_key, word_variants
 from kg.extract.timex import DateFound
 
 JOINABLE = re.compile(r"^[ \-–_'\"]*$")
@@ -84,9 +84,11 @@ def find_known(doc: Folded, index: AliasIndex, rules: Rules) -> list[Hit]:
         hits.append(outer)
         j = i
         person = any(index.entities[e].type == "Person" for e in entities if e in index.entities)
+        group = _all_groups(entities, index)
         while n > 1 and j < i + n:
             inner = _longest(doc, tokens, forms, j, i + n - (j == i), index, rules)
-            if inner is None or inner[1] == entities or (person and inner[2] in index.adjectives):
+            if inner is None or inner[1] == entities or (person and inner[2] in index.adjectives) or (
+                    group and j == i and _all_groups(inner[1], index)):  # "داعش" of "داعش خراسان" is no other group
                 j += 1
                 continue
             m = inner[0]
@@ -96,6 +98,10 @@ def find_known(doc: Folded, index: AliasIndex, rules: Rules) -> list[Hit]:
         i += n
     hits.extend(_fuzzy(tokens, hits, index))
     return rank(sorted(hits, key=lambda h: (h.start, -h.end)), index, _place_hinted(doc, hits, rules))
+
+
+def _all_groups(entities: set[str], index: AliasIndex) -> bool:
+    return all(index.entities[e].type == "Organization" for e in entities if e in index.entities)
 
 
 def _longest(doc: Folded, tokens: list[Token], forms: list[tuple[list[str], list[str]]], i: int, stop: int,
@@ -190,38 +196,110 @@ def types_of(hit: Hit, index: AliasIndex, new_types: dict[str, str]) -> set[str]
 
 
 def link_attacks(doc: Folded, hits: list[Hit], dates: list[DateFound], index: AliasIndex,
-                 rules: Rules) -> list[Hit]:
-    """Known attacks a sentence describes: it has an attack word and gives the attack's place
-    and date (or its date alone, or, for an undated attack, its city or venue), or most of
-    the words of the attack's label ("هجومها الدامي على قاعة للحفلات الموسيقية في موسكو")."""
+                 rules: Rules, new_parents: dict[str, set[str]] | None = None) -> list[Hit]:
+    """Known attacks a sentence describes: it has an attack word of a kind that agrees with
+    the attack's, names the attack's own place, and gives a date that agrees with the
+    attack's (an undated attack: its city, district or venue is enough). Words of the
+    attack's label add to the evidence but never link on their own, and campaigns
+    (``rules/figures.yaml: link_never_kinds``) are linked only by their names."""
     cue = attack_cue(rules)
+    never = set(rules.figures.get("link_never_kinds") or [])
     attacks = [k for k in index.entities.values() if k.type == "Attack"]
     local = {k.id for k in index.entities.values() if k.type == "Location" and k.kind in LOCAL_PLACES}
     spans = {k.id: _span(k.date) for k in attacks}
     out: list[Hit] = []
-    for s_start, s_end in doc.sentences():
+    sentences = doc.sentences()
+    for n, (s_start, s_end) in enumerate(sentences):
         found = cue.search(doc.folded, s_start, s_end)
         if found is None:
             continue
+        prior = sentences[max(0, n - 2)][0]
         inside = [h for h in hits if s_start <= h.fstart < s_end]
         named = {e for h in inside for e in h.entities}
-        places = [h for h in inside if any(index.entities.get(e) and index.entities[e].type == "Location"
-                                           for e in h.entities)]
-        when = [d for d in dates if s_start <= d.fstart < s_end and d.edtf]
+        places = [h for h in inside if h.how != "nested" and any(
+            index.entities.get(e) and index.entities[e].type == "Location" for e in h.entities)]
+        news = [h for h in inside if h.entity in (new_parents or {})]
+        when = [d for d in dates if s_start <= d.fstart < s_end and d.edtf and d.rule not in NOT_WHEN]
+        inherited = not when
+        if inherited:  # the date of the sentences just before, when it is the attack's very date
+            when = [d for d in dates if prior <= d.fstart < s_start and d.edtf and d.rule not in NOT_WHEN][-1:]
         words = _sentence_words(doc, s_start, s_end, rules)
+        kind = attack_kind(doc.folded[s_start:s_end], rules)
         scored: list[tuple[int, str, list[int], list[str]]] = []
         for attack in attacks:
-            if attack.id in named:
+            if attack.id in named or not kinds_agree(kind, attack.kind):
                 continue
             place, p_ends, p_why = _place_evidence(attack.place, places, index)
             date, d_ends, d_why = _date_evidence(attack.date, spans[attack.id], when)
+            if inherited and date < 2:
+                date, d_ends, d_why = 0, [], []
             label, l_ends, l_why = _label_evidence(attack.label_ar, words, rules)
-            if (date == 2 or (place and date) or label == 2 or (label and (place or date)) or (
-                    attack.date is None and place == 2 and attack.place in local)):
+            if _agrees(attack, place, date, label, bool(when) and not inherited, attack.kind in never,
+                       _local_named(places + news, index, local, attack, new_parents or {}, rules), local):
                 scored.append((place + date + label, attack.id, p_ends + d_ends + l_ends, p_why + d_why + l_why))
         cues = [(m.start(), m.end()) for m in cue.finditer(doc.folded, s_start, s_end)]
         out.extend(_distinct(doc, sorted(scored, key=lambda x: (-x[0], x[1])), cues))
     return rank(out, index)
+
+
+NOT_WHEN = ("now", "recently", "so-far")
+"""Date readings that say when the article speaks ("حتى الآن"), not when an attack happened."""
+
+
+def _agrees(attack: Any, place: int, date: int, label: int, dated: bool, campaign: bool, local_named: bool,
+            local: set[str]) -> bool:
+    """Whether a sentence's evidence links it to a known attack (see :func:`link_attacks`)."""
+    if label == 2 and not (dated and attack.date and not date):
+        return True  # most of the words of its label: a paraphrase of its name, no date against it
+    if attack.date is None and place == 2 and label:
+        return True  # an undated attack: its own place and words of its label
+    if campaign:
+        return False
+    return bool((place == 2 and date) or (date == 2 and (place or not local_named))
+                or (place and date and not local_named)
+                or (attack.date is None and place == 2 and attack.place in local))
+
+
+def _local_named(places: list[Hit], index: AliasIndex, local: set[str], attack: Any,
+                 new_parents: dict[str, set[str]], rules: Rules) -> bool:
+    """The sentence names another city or district of the attack's country, or the city around
+    the attack's venue (Kabul for the Russian embassy in Kabul): a nearby event, not this one.
+    A place the attack's own label names ("... في موسكو") is not another place."""
+    place = attack.place
+    if not place:
+        return False
+    in_label = set(name_key(attack.label_ar).split())
+    around = index.parents.get(place, set())
+    countries = {p for p in around | {place} if index.entities.get(p) and index.entities[p].kind == "country"}
+    for hit in places:
+        for e in hit.entities:
+            parents = new_parents.get(e) if e in new_parents else index.parents.get(e, set())
+            known = index.entities.get(e)
+            in_own_label = known is not None and set(name_key(known.label_ar).split()) <= in_label
+            if e == place or (e not in local and e not in new_parents) or (e not in around and in_own_label):
+                continue
+            if e in around or (countries & (parents or set())):
+                return True
+    return False
+
+
+def attack_kind(folded: str, rules: Rules) -> str:
+    """The kind of attack a sentence describes: its first kind word (rules: attack_kinds)."""
+    best: tuple[int, str] | None = None
+    for kind, words in (rules.figures.get("attack_kinds") or {}).items():
+        for word in words:
+            at = folded.find(fold(str(word)))
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, str(kind))
+    return best[1] if best else "unspecified"
+
+
+def kinds_agree(a: str, b: str) -> bool:
+    """Two attack kinds may describe the same attack."""
+    loose = {"unspecified", "mixed", "campaign", ""}
+    if "arrest-operation" in (a, b) and not {a, b} & {"campaign", "mixed"}:
+        return a == b  # an arrest is not an attack on someone
+    return a == b or a in loose or b in loose or {a, b} <= {"bombing", "suicide-bombing"}
 
 
 def _distinct(doc: Folded, scored: list[tuple[int, str, list[int], list[str]]],

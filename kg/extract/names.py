@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.cued import cued_names
 from kg.extract.index import AliasIndex
 from kg.extract.mentions import JOINABLE, Hit
 from kg.extract.rules import Rules
@@ -37,15 +38,29 @@ class NewName:
     type: str
     kind: str | None
     why: str
+    date: str | None = None
+    place: str | None = None
+    within: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    according_to: str | None = None
+    according_to_text: str | None = None
 
 
 def find_new(doc: Folded, known: list[Hit], index: AliasIndex, rules: Rules) -> list[NewName]:
-    """Quoted and capitalised names not covered by a known mention, one per name."""
+    """Quoted, capitalised and cued names (:mod:`kg.extract.cued`) not covered by a known
+    mention, one per name."""
     found: list[NewName] = []
     seen: set[str] = set()
-    for fstart, fend, why in [*_quoted(doc, rules), *_capitalized(doc, rules)]:
+    kinds = {k.id: k.kind for k in index.entities.values()}
+    quoted = [(fstart, fend, why, None) for fstart, fend, why in [*_quoted(doc, rules), *_capitalized(doc, rules)]]
+    cued = [(fstart, fend, why, (etype, ekind)) for fstart, fend, why, etype, ekind in
+            cued_names(doc, known, rules, kinds)]
+    for fstart, fend, why, typed in [*quoted, *cued]:
         start, end = doc.span(fstart, fend)
-        if any(h.start < end and start < h.end for h in known):
+        branch = why.startswith("a group of")
+        if not branch and any(h.start < end and start < h.end and h.how != "adjective" for h in known):
+            continue
+        if any(n.start < end and start < n.end for n in found):
             continue
         text = doc.text[start:end]
         key = name_key(text)
@@ -53,6 +68,8 @@ def find_new(doc: Folded, known: list[Hit], index: AliasIndex, rules: Rules) -> 
             continue
         seen.add(key)
         kind_of = _type_of(doc, fstart, fend, rules)
+        if typed is not None and (typed[0] != kind_of[0] or typed[1]):
+            kind_of = (typed[0], typed[1] or (kind_of[1] if typed[0] == kind_of[0] else None), "")
         found.append(NewName(start, end, fstart, fend, text, kind_of[0], kind_of[1],
                              f"{why}{'; ' + kind_of[2] if kind_of[2] else ''}"))
     return sorted(found, key=lambda n: n.start)

@@ -20,12 +20,17 @@ from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError, DateSpan
 from kg.dates import parse as parse_edtf
 from kg.errors import fail
+from kg.extract.anaphora import antecedents
+from kg.extract.claims import attribute_figures, attribute_relations
 from kg.extract.cues import Relation, find_relations
+from kg.extract.events import new_attacks
 from kg.extract.figures import Figure, attack_cue, find_figures, named_victims
 from kg.extract.index import AliasIndex
 from kg.extract.mentions import Hit, find_known, link_attacks
 from kg.extract.names import NewName, find_new
+from kg.extract.places import find_places
 from kg.extract.rules import Rules
+from kg.extract.speech import asserters
 from kg.extract.text import Folded
 from kg.extract.timex import DateFound, find_dates
 
@@ -39,6 +44,9 @@ class FigureLink:
     alternatives: tuple[str, ...] = ()
     note: str = ""
     organization: str | None = None
+    claimed_by: str | None = None
+    according_to: str | None = None
+    according_to_text: str | None = None
 
     @property
     def strength(self) -> bool:
@@ -106,20 +114,35 @@ def extract_text(text: str, *, source: str, published: DateSpan | None, index: A
     result = Extraction(source, text, published.edtf if published else None)
     result.dates = find_dates(doc, rules, published)
     known = find_known(doc, index, rules)
-    result.hits = sorted(known + link_attacks(doc, known, result.dates, index, rules), key=lambda h: h.start)
+    names = find_new(doc, known, index, rules)
+    known = [h for h in known if not any(n.start <= h.start and h.end <= n.end for n in names)]
+    places = find_places(doc, known, index, rules, [(n.start, n.end) for n in names])
+    place_hits = [Hit(p.start, p.end, p.fstart, p.fend, (p.text,), "new") for p in places]
+    parents = {p.text: set(p.within) for p in places}
+    result.hits = sorted(known + link_attacks(doc, known + place_hits, result.dates, index, rules, parents),
+                         key=lambda h: h.start)
+    figures = find_figures(doc, rules, result.dates)
+    attacks, again = new_attacks(doc, result.hits, places, result.dates, figures, index, rules)
+    result.hits = sorted(result.hits + again, key=lambda h: h.start)
     stem = source.removeprefix("src-")
     result.new = [(f"new-{stem}-{n:02d}", name) for n, name in
-                  enumerate(find_new(doc, result.hits, index, rules), start=1)]
+                  enumerate(sorted(names + places + attacks, key=lambda n: n.start), start=1)]
     result.types = {k.id: k.type for k in index.entities.values()}
     result.types.update({eid: name.type for eid, name in result.new})
+    kinds = {k.id: k.kind for k in index.entities.values()}
+    kinds.update({eid: name.kind or "" for eid, name in result.new})
     everything = result.hits + [Hit(n.start, n.end, n.fstart, n.fend, (eid,), "new") for eid, n in result.new]
     everything.sort(key=lambda h: h.start)
-    result.relations = find_relations(doc, everything, result.types, rules, result.dates)
-    figures = find_figures(doc, rules, result.dates)
+    everything = sorted(everything + antecedents(doc, everything, result.types, kinds, rules), key=lambda h: h.start)
+    result.relations = find_relations(doc, everything, result.types, rules, result.dates, kinds)
+    said = asserters(doc, everything, result.types, rules)
+    told = [(h.fstart, h.entity) for h in everything if result.types.get(h.entity) == "Attack"]
+    attribute_relations(doc, result.relations, said, told)
     people = [(h.start, h.end, h.fstart, h.fend, h.entity) for h in result.hits
               if not h.ambiguous and result.types.get(h.entity) == "Person"]
     figures = sorted(figures + named_victims(doc, rules, people, figures), key=lambda f: f.start)
     result.figures = _link_figures(doc, figures, everything, result.types, rules)
+    attribute_figures(doc, result.figures, result.relations, said, kinds, rules)
     return result
 
 

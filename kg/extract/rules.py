@@ -44,6 +44,9 @@ class FieldRule:
     copy: str | None = None
     required: bool = False
     within: int = 80
+    kinds: tuple[str, ...] = ()
+    not_kinds: tuple[str, ...] = ()
+    last: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class RelationRule:
     status: str | None = None
     require: re.Pattern[str] | None = None
     variants: tuple[tuple[re.Pattern[str], dict[str, Any]], ...] = ()
+    unless: re.Pattern[str] | None = None
+    require_in_sentence: bool = False
+    statuses: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
 @dataclass
@@ -87,6 +93,9 @@ class Rules:
     figures: dict[str, Any] = field(default_factory=dict)
     number_words: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)
     relations: list[RelationRule] = field(default_factory=list)
+    places: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, Any] = field(default_factory=dict)
+    speech: dict[str, Any] = field(default_factory=dict)
 
     def words(self, section: dict[str, Any], key: str) -> list[str]:
         return [fold(str(w)) for w in section.get(key) or []]
@@ -110,6 +119,7 @@ def load_rules(folder: Path | None = None) -> Rules:
     names, dates = _read(folder, "names.yaml"), _read(folder, "dates.yaml")
     figures, relations = _read(folder, "figures.yaml"), _read(folder, "relations.yaml")
     rules = Rules()
+    rules.names = names
     rules.clitics = [fold(c) for c in names.get("clitics") or []]
     rules.variants = {fold(v["seen"]): fold(v["means"]) for v in names.get("variants") or []}
     rules.endings = [(fold(a), fold(b)) for a, b in names.get("endings") or []]
@@ -143,6 +153,12 @@ def load_rules(folder: Path | None = None) -> Rules:
         for word in entry["words"]:
             rules.number_words[fold(str(word))] = (entry.get("value"), entry.get("qualifier"))
     rules.relations = [_relation(entry) for entry in relations.get("relations") or []]
+    if (folder / "speech.yaml").is_file():
+        rules.speech = _read(folder, "speech.yaml")
+        rules.speech["through"] = fold_pattern(str(rules.speech.get("through") or "(?!)"))
+        rules.speech["subject"] = fold_pattern(str(rules.speech.get("subject") or "(?!)"))
+    if (folder / "places.yaml").is_file():
+        rules.places = _read(folder, "places.yaml")
     return rules
 
 
@@ -156,9 +172,14 @@ def _relation(entry: dict[str, Any]) -> RelationRule:
             name=str(name), where=tuple(spec.get("where") or ("after",)),
             types=tuple(spec.get("types") or ()), many=bool(spec.get("many")),
             copy=spec.get("copy"), required=bool(spec.get("required")),
-            within=int(spec.get("within") or entry.get("within") or 80)))
+            within=int(spec.get("within") or entry.get("within") or 80),
+            kinds=tuple(spec.get("kinds") or ()), not_kinds=tuple(spec.get("not_kinds") or ()),
+            last=bool(spec.get("last"))))
     variants = tuple((compiled(v["when"]), dict(v["set"])) for v in entry.get("variants") or [])
     return RelationRule(
         id=str(entry["id"]), match=compiled(str(entry["match"])), fact=dict(entry["fact"]),
         fields=tuple(fields), status=entry.get("status"),
-        require=compiled(entry["require"]) if entry.get("require") else None, variants=variants)
+        require=compiled(entry["require"]) if entry.get("require") else None, variants=variants,
+        unless=compiled(entry["unless"]) if entry.get("unless") else None,
+        require_in_sentence=entry.get("require_in") == "sentence",
+        statuses=tuple((compiled(x["when"]), str(x["status"])) for x in entry.get("statuses") or []))

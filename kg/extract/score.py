@@ -32,8 +32,10 @@ from kg.curate import schema
 from kg.curate.arabic import normalize
 from kg.curate.corpus import Corpus, Record
 from kg.dates import ONGOING
+from kg.dates import parse as parse_edtf
 from kg.extract.index import AliasIndex
-from kg.extract.pipeline import Extraction, FigureLink, extract_source
+from kg.extract.kinds import KindScore, corpus_items, dev_texts, drafted, expected_items, score_items
+from kg.extract.pipeline import Extraction, FigureLink, extract_source, extract_text
 from kg.extract.rules import Rules
 
 TARGETS = {"entities": 0.90, "dates": 0.80, "figures": 1.0}
@@ -57,6 +59,7 @@ class SourceScore:
     qualifiers_agree: int = 0
     attacks_agree: int = 0
     readings: int = 0
+    kinds: KindScore | None = None
 
     def row(self) -> dict[str, Any]:
         """The table row: counts and percentages."""
@@ -125,6 +128,8 @@ def score_source(corpus: Corpus, graph: Graph, source: str, *, index: AliasIndex
     result.dates_found = result.dates & {d.edtf for d in extraction.dates if d.edtf}
     result.readings = sum(1 for d in extraction.dates if d.edtf)
     _score_figures(corpus, source, extraction, result)
+    result.kinds = score_items(source, corpus_items(corpus, source, index, cited_entities, curated_dates),
+                               drafted(extraction, index))
     return result
 
 
@@ -161,6 +166,17 @@ def score(corpus: Corpus, graph: Graph, *, rules: Rules, sources: list[str] | No
     index = AliasIndex.from_graph(graph, rules=rules)
     chosen = sources or sorted({r.source for r in corpus.facts if r.source})
     return [score_source(corpus, graph, s, index=index, rules=rules) for s in chosen]
+
+
+def score_dev(graph: Graph, folder: Path, *, rules: Rules) -> list[KindScore]:
+    """Score the development set of ``folder`` (texts the rules were not written from) by kind."""
+    index = AliasIndex.from_graph(graph, rules=rules)
+    out = []
+    for name, text, data in dev_texts(folder):
+        extraction = extract_text(text, source=f"src-{name}", published=parse_edtf(str(data["published"])),
+                                  index=index, rules=rules)
+        out.append(score_items(name, expected_items(data), drafted(extraction, index)))
+    return out
 
 
 def totals(scores: list[SourceScore]) -> SourceScore:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from kg.dates import DateError, DateSpan
 from kg.dates import parse as parse_edtf
@@ -89,14 +90,18 @@ class _Grammar:
         parts = alternation(w(d, "day_parts"))
         lone = alternation([m for m in rules.months if m not in w(d, "lone_month_never")])
         mp, yx = self.mp, rf"(?:من\s+)?(?:{yw}\s+)?{YEAR}"
-        yesterday = alternation([k for k, v in rules.relative.items() if v == "yesterday"])
-        relative = alternation([k for k, v in rules.relative.items() if v != "yesterday"])
+        yesterday = alternation([k for k, v in rules.relative.items() if v in DAYS_BEFORE])
+        relative = alternation([k for k, v in rules.relative.items() if v not in DAYS_BEFORE])
+        rel_span = alternation([k for k, v in rules.relative.items() if v in ("last-month", "this-month",
+                                                                               "last-year", "this-year")])
+        last = alternation(w(d, "month_last"))
         self.patterns: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx)) for name, rx in [
             ("iso", rf"{B}(\d{{4}})-(\d\d)-(\d\d){E}"),
             ("month day, year", rf"{B}({month})\s+(\d{{1,2}}),?\s+{YEAR}"),
             ("day month year", rf"{B}(?:يوم\s+)?({day})(?:\s+من)?\s+({mp})\s*,?\s*{yx}"),
             ("day month last/current", rf"{B}(?:يوم\s+)?({day})(?:\s+من)?\s+({mp})\s+({suffix}){E}"),
             ("phase month year", rf"{B}{clitic}({phase})\s+(?:شهر\s+)?({mp})\s+{yx}"),
+            ("phase month last/current", rf"{B}{clitic}({phase})\s+(?:شهر\s+)?({mp})\s+({suffix}){E}"),
             ("phase year", rf"{B}{clitic}({phase})\s+(?:{yw}\s+)?{YEAR}"),
             ("months year", rf"{B}({mp}(?:\s*[،,]?\s*{mp})+)\s+(?:من\s+)?(?:(?:{yw}\s+)?{YEAR}|({rel_year}))"),
             ("month year", rf"{B}({mp})\s*,?\s+{yx}"),
@@ -106,9 +111,10 @@ class _Grammar:
             ("about year", rf"{B}({alternation(w(d, 'approximately'))})\s+(?:{yw}\s+)?{YEAR}"),
             ("year", rf"{B}(?:(?:{alternation(w(d, 'year_cues'))})\s+(?:{yw}\s+)?|{yw}\s+){YEAR}"),
             ("month", rf"{B}(?:{alternation(w(d, 'lone_month_after'))})\s+({lone}){E}"),
-            ("yesterday", rf"{B}(?:{parts}\s+)?{clitic}(?:{yesterday})(?:\s+({weekday}))?{E}"),
+            ("yesterday", rf"{B}(?:{parts}\s+)?{clitic}({yesterday})(?:\s+({weekday}))?{E}"),
             ("relative", rf"{B}{clitic}({relative}){E}"),
-            ("weekday", rf"{B}(?:{parts}\s+)?({weekday}){E}"),
+            ("phase relative", rf"{B}{clitic}({phase})\s+({rel_span}){E}"),
+            ("weekday", rf"{B}(?:{parts}\s+)?({weekday})(?:\s+({last}))?{E}"),
             ("anchored", rf"{B}{clitic}({alternation(list(rules.anchored))}){E}"),
         ]]
         self.not_dates = re.compile(rf"(?:{alternation(w(d, 'not_dates_after'))})\s+$")
@@ -180,7 +186,9 @@ def _since(doc: Folded, m: re.Match[str], first: DateFound, found: list[DateFoun
     return _make(doc, m, "since", edtf_of(span.earliest, last, precision), True, why)
 
 
-STATEMENT_RULES = ("weekday", "yesterday")
+STATEMENT_RULES = ("weekday", "yesterday", "day-before-yesterday")
+DAYS_BEFORE = {"yesterday": 1, "day-before-yesterday": 2}
+"""Relative days counted back from the publication ("أمس", "أمس الأول")."""
 """Date rules that say when a sentence's statement was made ("أكد المرصد، السبت، أن...")."""
 
 
@@ -220,9 +228,11 @@ def _read(doc: Folded, g: _Grammar, name: str, m: re.Match[str], pub: DateSpan |
     if name == "relative":
         return _relative_phrase(doc, g, m, pub, before)
     note = ""
-    if name == "weekday":
+    if name in ("phase month last/current", "phase relative"):
+        resolver, precision = _phased(g, name, m)
+    elif name == "weekday":
         resolver, precision, note = _weekday(doc, g, m)
-    else:
+    if name not in ("weekday", "phase month last/current", "phase relative"):
         resolver, precision = _calendar(g, name, m)
     try:
         edtf = resolve(pub, resolver, precision)
@@ -231,7 +241,7 @@ def _read(doc: Folded, g: _Grammar, name: str, m: re.Match[str], pub: DateSpan |
     return [_make(doc, m, name, edtf, True, note if pub is not None else "needs the publication date")]
 
 
-def _calendar(g: _Grammar, name: str, m: re.Match[str]) -> tuple[Resolver, str]:
+def _calendar(g: _Grammar, name: str, m: re.Match[str], first: int = 1) -> tuple[Resolver, str]:
     """Days and months without a year: the latest such day or month (or that of "الحالي")."""
     if name == "day month last/current":
         day, month = g.day_number(m.group(1)), g.month_number(m.group(2))
@@ -240,10 +250,32 @@ def _calendar(g: _Grammar, name: str, m: re.Match[str]) -> tuple[Resolver, str]:
     if name == "day month":
         day, month = g.day_number(m.group(1)), g.month_number(m.group(2))
         return (lambda p: one_day(p.year if (month, day) <= (p.month, p.day) else p.year - 1, month, day)), "day"
-    month = g.month_number(m.group(1))
-    last = name == "month" or fold(m.group(2)) in g.rules.words(g.rules.dates, "month_last")
+    month = g.month_number(m.group(first))
+    last = name == "month" or fold(m.group(first + 1)) in g.rules.words(g.rules.dates, "month_last")
     strict = name != "month"
     return (lambda p: month_days(year_before_month(month, p, strict) if last else p.year, month)), "month"
+
+
+def _phased(g: _Grammar, name: str, m: re.Match[str]) -> tuple[Resolver, str]:
+    """"منتصف أكتوبر الماضي", "أواخر الشهر الماضي": a part of a month (days) or of a year (months)."""
+    phase = g.phases[fold(m.group(1))]
+    if name == "phase relative":
+        means = g.rules.relative[_key(m.group(2))]
+        whole = RELATIVE[means]
+        if means.endswith("year"):
+            a, b = phase["months"]
+            return (lambda p: (month_days(whole(p)[0].year, a)[0], month_days(whole(p)[0].year, b)[1])), "month"
+        return _days_of(phase, whole), "day"
+    month_of, _ = _calendar(g, "month last/current", m, 2)
+    return _days_of(phase, month_of), "day"
+
+
+def _days_of(phase: dict[str, Any], month_of: Resolver) -> Resolver:
+    def resolver(p: dt.date) -> tuple[dt.date, dt.date]:
+        first, last = month_of(p)
+        a, b = phase["days"]
+        return first.replace(day=a), last.replace(day=min(b, last.day))
+    return resolver
 
 
 def _weekday(doc: Folded, g: _Grammar, m: re.Match[str]) -> tuple[Resolver, str, str]:
@@ -255,6 +287,8 @@ def _weekday(doc: Folded, g: _Grammar, m: re.Match[str]) -> tuple[Resolver, str,
     if scope is not None:
         within = g.scope_of[g.scopes[_key(scope.group(1))]]
         return scoped_weekday(wd, within), "day", f"any such day of the {within} named in its sentence"
+    if m.group(2):  # "الخميس الماضي": before the publication day
+        return (lambda p: (weekday_on_or_before(p - dt.timedelta(days=1), wd),) * 2), "day", ""
     return (lambda p: (weekday_on_or_before(p, wd),) * 2), "day", ""
 
 
@@ -349,16 +383,18 @@ def _month_in(doc: Folded, g: _Grammar, m: re.Match[str], month: int, relword: s
 def _yesterday(doc: Folded, g: _Grammar, m: re.Match[str], pub: DateSpan | None) -> DateFound:
     if pub is None:
         return _make(doc, m, "yesterday", None, True, "needs the publication date")
-    lo, hi = pub.earliest - dt.timedelta(days=1), pub.latest - dt.timedelta(days=1)
+    means = g.rules.relative[_key(m.group(1))]
+    back = dt.timedelta(days=DAYS_BEFORE[means])
+    lo, hi = pub.earliest - back, pub.latest - back
     note = ""
-    if m.group(1):
-        wd = g.rules.weekdays[m.group(1)]
+    if m.group(2):
+        wd = g.rules.weekdays[m.group(2)]
         first, last = weekday_on_or_after(lo, wd), weekday_on_or_before(hi, wd)
         if first <= last:
             lo, hi = first, last
         else:
             note = "the weekday does not fit the publication date"
-    return _make(doc, m, "yesterday", edtf_of(lo, hi, "day"), True, note)
+    return _make(doc, m, means, edtf_of(lo, hi, "day"), True, note)
 
 
 def _anchored(doc: Folded, g: _Grammar, m: re.Match[str], before: list[DateFound]) -> DateFound:

@@ -33,7 +33,7 @@ def only(text: str, cue: str) -> dict[str, Any]:
 def test_a_claim_of_responsibility() -> None:
     fields = only("أعلنت ولاية خراسان مسؤوليتها عن تفجير سوق مدينة الاختبار", "claim-responsibility")
     assert fields == {"type": "Responsibility", "agent": "wilayat-khorasan", "by": "wilayat-khorasan",
-                      "attack": "market-bombing-2020"}
+                      "attack": "market-bombing-2020", "channel": None}
 
 
 def test_a_claim_with_the_group_after_the_verb_and_a_hamza_spelling() -> None:

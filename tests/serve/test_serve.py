@@ -130,7 +130,7 @@ def test_rdflib_sparqlstore_runs_a_library_query(server: str) -> None:
     local = CliRunner().invoke(cli, ["-C", str(REPO), "query", "--name", "source-says", "--param",
                                      "source=src-3fb481a9", "-f", "json"])
     assert local.exit_code == 0, local.output
-    bindings = json.loads(local.output)["results"]["bindings"]
+    bindings = json.loads(local.stdout)["results"]["bindings"]
     assert got == sorted((b["fact"]["value"], b["quote"]["value"]) for b in bindings)
     assert len(got) >= 10
 

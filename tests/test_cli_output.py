@@ -180,12 +180,12 @@ def test_the_example_of_each_query_command_runs(name: str) -> None:
 # --- errors and exit codes -------------------------------------------------------------------
 
 def test_debug_after_the_subcommand_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cli.network_commands as network_commands
+    import kg.analysis.temporal as temporal
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(network_commands, "connections", broken)
+    monkeypatch.setattr(temporal, "connections", broken)
     result = CliRunner().invoke(cli, ["-C", str(REPO), "connections", "isis-k", "taliban"])
     assert result.exit_code == 2 and "internal error: RuntimeError: boom" in result.stderr
     result = CliRunner().invoke(cli, ["-C", str(REPO), "connections", "isis-k", "taliban", "--debug"])
@@ -213,3 +213,15 @@ def test_validate_gives_the_parser_reason_and_line(tmp_path: Path) -> None:
     assert code == 2 and out == ""
     assert err.strip() == (f"error: {bad}:3: cannot parse as turtle: newline found in string literal "
                            "(hint: check the syntax near that line)")
+
+
+def test_a_query_command_that_leaves_by_os_exit_loses_no_output_and_keeps_its_code() -> None:
+    import subprocess
+    import sys
+
+    args = ["-C", str(REPO), "attacks", "--limit", "0", "-f", "csv"]
+    done = subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0 and done.stdout == CliRunner().invoke(cli, args).stdout
+    done = subprocess.run([sys.executable, "-m", "cli", "-C", str(REPO), "resolve", "xyzzy"], capture_output=True,
+                          text=True, cwd=REPO)
+    assert done.returncode == 2 and done.stderr.startswith("error: xyzzy: no entity matches")

@@ -11,6 +11,14 @@ import click
 from kg.errors import KgError
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as every other error is: one line, with a hint."""
+
+    def show(self, file: Any = None) -> None:
+        command = self.ctx.command_path if self.ctx is not None else "kg"
+        click.echo(f"error: {self.format_message()} (hint: {command} --help)", err=True)
+
+
 def _full_summaries(command: click.Command) -> None:
     """Give a command (and a group's subcommands) its whole first paragraph as the summary
     ``kg --help`` lists: click cuts it at about 45 characters otherwise."""
@@ -56,6 +64,10 @@ class KgGroup(click.Group):
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:  # a subcommand's bad option or value: one line too
+            if isinstance(exc, OneLineUsageError):
+                raise
+            raise OneLineUsageError(exc.format_message(), exc.ctx) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:

@@ -165,7 +165,8 @@ def test_an_unknown_role_lists_the_roles_with_a_did_you_mean() -> None:
 def test_an_unknown_format_suggests_the_closest() -> None:
     code, _, err = kg("lineage", "isis-k", "-f", "mermiad")
     assert code == 2
-    assert "did you mean 'mermaid'?" in err
+    line = one_line_error(err)
+    assert "did you mean 'mermaid'?" in line and line.endswith("(hint: cli lineage --help)")
     assert "table" in err and "dot" in err
 
 

@@ -27,14 +27,19 @@ def kitchen(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def synth() -> ModuleType:
-    """``bench/gtd_synth.py``: synthetic GTD-format files (``synth.write(rows, seed)``)."""
-    spec = importlib.util.spec_from_file_location("gtd_synth", REPO / "bench" / "gtd_synth.py")
+def bench_module(name: str) -> ModuleType:
+    """A script of ``bench/`` loaded as a module, by its name without ``.py``."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def synth() -> ModuleType:
+    """``bench/gtd_synth.py``: synthetic GTD-format files (``synth.write(rows, seed)``)."""
+    return bench_module("gtd_synth")
 
 
 @pytest.fixture(scope="session")

@@ -19,3 +19,6 @@ def test_wheel_carries_ontology_shapes_queries_rules_and_templates(tmp_path: Pat
         expected = {f"kg/_data/{kind}/{p.name}" for p in (REPO / kind).iterdir() if p.is_file()}
         assert expected and expected <= names, sorted(expected - names)
     assert "kg/serve/templates/entity.html" in names and "kg/py.typed" in names
+    for shipped in ("static/graph.js", "static/pages.css", "static/cytoscape/cytoscape.min.js",
+                    "static/cytoscape/LICENSE", "static/fcose/cytoscape-fcose.js", "static/fcose/LICENSE-cose-base"):
+        assert f"kg/serve/{shipped}" in names, shipped  # the link chart loads nothing from the network

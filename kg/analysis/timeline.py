@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 
 from kg.analysis.attacks import short
 from kg.namespaces import ID
-from kg.store.sparql import select
+from kg.store.sparql import select_text
 
 # Named nodes rather than paths, and the entity reached through a triple pattern in each
 # branch: so Oxigraph starts from the entity (see queries/timeline.rq).
@@ -69,15 +69,16 @@ def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
     With ``first``/``last``, an event is kept when its date may fall in the window.
     """
     events = set()
-    others: dict[Any, tuple[str, ...]] = {}
-    for r in select(graph, _TIMELINE, entity=entity):
-        if first and r.latest.toPython() < first or last and r.earliest.toPython() > last:
+    others: dict[str, tuple[str, ...]] = {}
+    for r in select_text(graph, _TIMELINE, entity=entity):  # as text: an entity page's time went to making terms
+        earliest, latest, fact = str(r["earliest"]), str(r["latest"]), str(r["fact"])
+        if first and dt.date.fromisoformat(latest) < first or last and dt.date.fromisoformat(earliest) > last:
             continue
-        if r.fact not in others:
-            others[r.fact] = _others(graph, r.fact, entity)
-        events.add(Event(str(r.earliest), str(r.latest), str(r.edtf), str(r.precision), str(r.what),
-                         str(r.type), short(r.fact), str(r.status), short(r.source),
-                         str(r.gloss or ""), str(r.quote), others[r.fact]))
+        if fact not in others:
+            others[fact] = _others(graph, URIRef(fact), entity)
+        events.add(Event(earliest, latest, str(r["edtf"]), str(r["precision"]), str(r["what"]),
+                         str(r["type"]), short(fact), str(r["status"]), short(r["source"]),
+                         r["gloss"] or "", str(r["quote"]), others[fact]))
     return sorted(events, key=lambda e: (e.earliest, e.latest, e.type, e.fact, e.what))
 
 

@@ -29,6 +29,7 @@ from starlette.routing import Route
 from kg.analysis.resolve import Resolver
 from kg.errors import KgError
 from kg.namespaces import ID, curie
+from kg.serve.chart_routes import chart_routes
 from kg.serve.execute import Job, Reply
 from kg.serve.negotiate import Choice, negotiate
 from kg.serve.pages import Pages
@@ -173,6 +174,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/library/{name}", library_query),
         Route("/id/{id:path}", entity),
         Route("/page", any_page),
+        *chart_routes(pages, html, SECURITY_HEADERS),  # the pictures: kg/serve/chart_routes.py
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

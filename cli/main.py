@@ -30,7 +30,8 @@ COMMANDS = {
     "query": "sparql_commands:query_command", "prefixes": "sparql_commands:prefixes_command",
     "add-source": "curation_commands:add_source_command", "extract": "curation_commands:extract_command",
     "drafts": "curation_commands:drafts_command", "extract-score": "curation_commands:extract_score_command",
-    "serve": "serve_commands:serve_command", "import": "import_commands:import_group",
+    "serve": "serve_commands:serve_command", "review": "review_commands:review_command",
+    "import": "import_commands:import_group",
     "push": "push_commands:push_command",
 }
 """Each command's name and where it lives: ``module:attribute`` in the ``cli`` package."""

@@ -9,18 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
-
 from kg.analysis.resolve import project_index
 from kg.atomic import Busy, locked, write_files
-from kg.curate import corpus as corpus_mod
-from kg.curate.corpus import Corpus, SourceDoc
-from kg.errors import KgError, Problem, fail
+from kg.curate.corpus import Corpus
+from kg.errors import fail
 from kg.export.exports import ExportSet, default_exports
-from kg.graph.compile import Compiled, compile_corpus
-from kg.graph.validate import Report, Violation, validate
-from kg.namespaces import ID
+from kg.graph.checked import compile_checked, violation_problems
+from kg.graph.compile import Compiled
 from kg.store.store import IMPORTS, build_store, store_is_fresh, stored_graph
+
+__all__ = ["BuildResult", "build", "check_imports", "compile_checked", "violation_problems"]
 
 EXPORTS = "exports"
 STATE = ".kg"
@@ -39,16 +37,6 @@ class BuildResult:
     @property
     def triples(self) -> int:
         return len(self.compiled.graph)
-
-
-def compile_checked(root: Path) -> tuple[Corpus, Compiled]:
-    """Load, compile and SHACL-validate a project; raise :class:`KgError` on any problem."""
-    corpus = corpus_mod.load(root)
-    compiled = compile_corpus(corpus)
-    report = validate(compiled.graph)
-    if not report.conforms:
-        raise KgError(violation_problems(report, compiled), exit_code=1)
-    return corpus, compiled
 
 
 def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) -> BuildResult:
@@ -98,27 +86,3 @@ def check_imports(root: Path, curated_nt: bytes) -> None:
         if keys[-1] not in known:
             validate_import(root, body, str(path), curated_nt=curated_nt)
     remember_valid(root, keys)
-
-
-def violation_problems(report: Report, compiled: Compiled) -> list[Problem]:
-    """Turn SHACL results into problems that point at the curated file and line."""
-    problems = []
-    for violation in report.violations:
-        if violation.severity != "Violation":
-            continue
-        problems.append(_problem(violation, compiled))
-    return problems
-
-
-def _problem(violation: Violation, compiled: Compiled) -> Problem:
-    focus = URIRef(violation.focus.split("#", 1)[0])
-    origin = compiled.origins.get(focus)
-    shape = violation.shape.rsplit("#", 1)[-1] if violation.shape else "shape"
-    path = f" [{violation.path}]" if violation.path else ""
-    message = f"{violation.message.replace(str(ID), '')}{path} (SHACL {shape})"
-    hint = "see shapes/ for the rule"
-    if origin is None:
-        return Problem("<graph>", None, violation.focus, message, hint)
-    if isinstance(origin, SourceDoc):
-        return Problem(origin.file, origin.meta.line, origin.id, message, hint)
-    return Problem(origin.file, origin.line, origin.id, message, hint)

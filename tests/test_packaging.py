@@ -22,3 +22,5 @@ def test_wheel_carries_ontology_shapes_queries_rules_and_templates(tmp_path: Pat
     for shipped in ("static/graph.js", "static/pages.css", "static/cytoscape/cytoscape.min.js",
                     "static/cytoscape/LICENSE", "static/fcose/cytoscape-fcose.js", "static/fcose/LICENSE-cose-base"):
         assert f"kg/serve/{shipped}" in names, shipped  # the link chart loads nothing from the network
+    for name in ("templates/source.html", "templates/editor.html", "static/review.js", "static/review.css"):
+        assert f"kg/serve/review/{name}" in names, name

@@ -263,6 +263,16 @@ class Resolver:
             return None
         return other.id, other.type
 
+    def type_of(self, entity_id: str) -> str | None:
+        """The type of an entity by its id (``Organization``…), or ``None`` when the store has no such entity."""
+        return self._types.get(str(ID) + entity_id)
+
+    def describe(self, entity_id: str, *, active: bool = True) -> Candidate | None:
+        """An entity as a candidate (labels, note, type, active years), by its id; ``None`` if unknown."""
+        if self.type_of(entity_id) is None:
+            return None
+        return self._candidate(ID[entity_id], 100.0, entity_id, "exact", active)
+
     def _candidate(self, entity: URIRef, score: float, matched: str, how: str, active: bool) -> Candidate:
         g = self.graph
         labels = {getattr(lab, "language", None): str(lab) for lab in g.objects(entity, SKOS.prefLabel)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 from kg.curate import schema
 from kg.curate.arabic import normalize
 from kg.curate.drafts import review_drafts
-from kg.curate.yamlfile import Located
+from kg.curate.yamlfile import Located, ParseCache
 from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError
 from kg.dates import parse as parse_date
@@ -85,6 +85,8 @@ class Corpus:
     mentions: list[Record] = field(default_factory=list)
     candidates: int = 0
     bad_spans: int = 0
+    replaced: dict[str, str] = field(default_factory=dict)
+    cache: ParseCache = field(default_factory=ParseCache, repr=False)
 
     def records(self) -> Iterator[Record]:
         """Entities, then facts, then mentions."""
@@ -93,21 +95,31 @@ class Corpus:
         yield from self.mentions
 
 
-def load(root: Path) -> Corpus:
+def load(root: Path, *, replaced: Mapping[str, str] | None = None, cache: ParseCache | None = None,
+         drafts: bool = True) -> Corpus:
     """Read and check a project folder.
+
+    ``replaced`` gives the text of facts files (by path under ``root``, ``facts/x.yaml``) as
+    they would be after a change, to check a change before it is written; ``cache`` keeps
+    the files parsed between such checks, and ``drafts=False`` skips counting the drafts.
 
     >>> corpus = load(Path("tests/data/kitchen"))
     >>> corpus.entities["test-group"].line, len(corpus.facts)
     (4, 7)
+    >>> len(load(Path("tests/data/kitchen"), replaced={"facts/kitchen.yaml": "source: src-fixture"}).facts)
+    0
     """
-    corpus = Corpus(root=root)
+    corpus = Corpus(root=root, replaced=dict(replaced or {}), cache=cache or ParseCache())
     problems: list[Problem] = []
     _load_sources(corpus, problems)
-    for path in sorted((root / "facts").glob("*.yaml")):
+    paths = set((root / "facts").glob("*.yaml"))
+    paths |= {root / name for name in corpus.replaced if Path(name).parent == Path("facts")}
+    for path in sorted(paths):
         _load_facts_file(corpus, path, problems)
-    drafts = review_drafts(root)  # facts/drafts/ is never compiled: only counted and span-checked
-    corpus.candidates = sum(d.candidates for d in drafts)
-    corpus.bad_spans = sum(len(d.bad_spans) for d in drafts)
+    if drafts:  # facts/drafts/ is never compiled: only counted and span-checked
+        reports = review_drafts(root)
+        corpus.candidates = sum(d.candidates for d in reports)
+        corpus.bad_spans = sum(len(d.bad_spans) for d in reports)
     if not problems:
         _check_references(corpus, problems)
     if problems:
@@ -122,17 +134,20 @@ def _rel(corpus: Corpus, path: Path) -> str:
         return str(path)
 
 
-def _read(path: Path, name: str, problems: list[Problem]) -> Any:
+def _read(path: Path, name: str, problems: list[Problem], corpus: Corpus | None = None) -> Any:
     try:
-        return load_yaml(path, name)
+        if corpus is not None and name in corpus.replaced:
+            return corpus.cache.loads(corpus.replaced[name], name)
+        return load_yaml(path, name, cache=corpus.cache if corpus is not None else None)
     except KgError as exc:
         problems.extend(exc.problems)
         return None
 
 
-def _read_mapping(path: Path, name: str, problems: list[Problem], what: str, hint: str) -> Located | None:
+def _read_mapping(path: Path, name: str, problems: list[Problem], what: str, hint: str,
+                  corpus: Corpus | None = None) -> Located | None:
     """A YAML file that must hold a mapping; ``None`` (with a problem noted) otherwise."""
-    doc = _read(path, name, problems)
+    doc = _read(path, name, problems, corpus)
     if doc is not None and not isinstance(doc, Located):
         problems.append(Problem(name, 1, None, f"a {what} must be a mapping", hint))
         return None
@@ -142,7 +157,7 @@ def _read_mapping(path: Path, name: str, problems: list[Problem], what: str, hin
 def _load_sources(corpus: Corpus, problems: list[Problem]) -> None:
     for path in sorted((corpus.root / "sources").glob("*.yaml")):
         name = _rel(corpus, path)
-        meta = _read_mapping(path, name, problems, "source record", "see docs/facts-format.md")
+        meta = _read_mapping(path, name, problems, "source record", "see docs/facts-format.md", corpus)
         if meta is None:
             continue
         before = len(problems)
@@ -194,7 +209,8 @@ def _check_source_meta(meta: Located, name: str, path: Path, problems: list[Prob
 
 def _load_facts_file(corpus: Corpus, path: Path, problems: list[Problem]) -> None:
     name = _rel(corpus, path)
-    doc = _read_mapping(path, name, problems, "facts file", f"use the top-level keys {', '.join(TOP_LEVEL_KEYS)}")
+    doc = _read_mapping(path, name, problems, "facts file", f"use the top-level keys {', '.join(TOP_LEVEL_KEYS)}",
+                        corpus)
     if doc is None:
         return
     for key in doc:

@@ -69,7 +69,7 @@ def review_draft(root: Path, path: Path) -> DraftReport:
         return DraftReport(name, None, unreadable="a draft must be a mapping")
     source = str(doc["source"]) if doc.get("source") else None
     report = DraftReport(name, source)
-    text = _source_text(root, source)
+    text = source_text(root, source)
     for section in SECTIONS:
         items = [i for i in doc.get(section) or [] if isinstance(i, dict) and i.get("status") == CANDIDATE]
         report.counts[section] = len(items)
@@ -101,8 +101,9 @@ def span_problem(item: dict[str, Any], text: str | None) -> str | None:
     return None if found == str(quote) else f"span {span!r} is {found!r}, not the quote"
 
 
-def _source_text(root: Path, source: str | None) -> str | None:
-    if not source:
+def source_text(root: Path, source: str | None) -> str | None:
+    """The text of a stored source (``None`` when it cannot be read); only a file in ``sources/``."""
+    if not source or Path(source).name != source:
         return None
     meta = root / "sources" / f"{source}.yaml"
     name = f"{source}.txt"
@@ -110,6 +111,8 @@ def _source_text(root: Path, source: str | None) -> str | None:
         record = load_yaml(meta, str(meta)) if meta.is_file() else None
         if isinstance(record, dict) and record.get("file"):
             name = str(record["file"])
+        if Path(name).name != name or name.startswith("."):
+            return None  # the record names a file outside sources/: never follow it
         return (root / "sources" / name).read_bytes().decode("utf-8")
     except (KgError, OSError, UnicodeDecodeError):
         return None

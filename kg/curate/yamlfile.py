@@ -10,6 +10,7 @@ on, so errors can point at ``facts/file.yaml:LINE``.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def loads(text: str, name: str) -> Any:
                    exit_code=2) from None
 
 
-def load(path: Path, name: str | None = None) -> Any:
+def load(path: Path, name: str | None = None, *, cache: ParseCache | None = None) -> Any:
     """Read and parse a YAML file; refuse huge, empty or non-UTF-8 files with a clear error."""
     name = name or str(path)
     size = path.stat().st_size
@@ -95,7 +96,29 @@ def load(path: Path, name: str | None = None) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise fail(name, f"not UTF-8 (byte {exc.start})", line=line,
                    hint="save the file as UTF-8", exit_code=2) from None
-    data = loads(text, name)
+    data = cache.loads(text, name) if cache is not None else loads(text, name)
     if data is None:
         raise fail(name, "file is empty", hint="add content or delete the file", exit_code=2)
     return data
+
+
+class ParseCache:
+    """Parsed documents by file name and content, for a process that reads the same files again and again.
+
+    The review workspace runs the build's checks after every change it makes; parsing every
+    curated file each time took most of a second. Callers must not modify what they get.
+
+    >>> cache = ParseCache()
+    >>> cache.loads("a: 1", "x.yaml") is cache.loads("a: 1", "x.yaml"), cache.loads("a: 2", "x.yaml")
+    (True, {'a': 2})
+    """
+
+    def __init__(self) -> None:
+        self._docs: dict[str, tuple[str, Any]] = {}
+
+    def loads(self, text: str, name: str) -> Any:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        known = self._docs.get(name)
+        if known is None or known[0] != digest:
+            known = self._docs[name] = (digest, loads(text, name))
+        return known[1]

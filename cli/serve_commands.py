@@ -37,7 +37,7 @@ def serve_command(obj: dict[str, object], host: str, port: int, workers: int, ti
     Example:
       kg serve --port 8000
     """
-    _check_port(host, port)
+    check_port(host, port)
     import uvicorn  # the web stack loads only for this command: other commands start faster
 
     from kg.serve.app import Settings, create_app
@@ -53,7 +53,7 @@ def serve_command(obj: dict[str, object], host: str, port: int, workers: int, ti
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-def _check_port(host: str, port: int) -> None:
+def check_port(host: str, port: int) -> None:
     """Fail in one line, before loading anything, when the address is taken (or not ours to bind)."""
     try:
         with socket.create_server((host, port)):

@@ -67,8 +67,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(url: str, accept: str) -> int:
-    request = urllib.request.Request(url, headers={"Accept": accept})
+def _get(url: str, accept: str, data: bytes | None = None) -> int:
+    """The status of one request (a form POST when ``data`` is given); 0 when it could not be made."""
+    request = urllib.request.Request(url, data=data, headers={"Accept": accept})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             response.read()

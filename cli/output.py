@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from cli.choices import Choice
+from kg.atomic import check_output, write_files
 
 FORMATS = ("table", "json", "csv")
 
@@ -45,7 +46,10 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        obj = click.get_current_context().find_root().obj or {}
+        check_output(Path(str(obj.get("root", "."))), output, example=output.name)
+        data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+        write_files(output.absolute().parent, {output.name: data})
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str],

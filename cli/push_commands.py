@@ -36,10 +36,12 @@ def credentials(user: str | None) -> tuple[str, str] | None:
 @click.option("--digest", is_flag=True, help="HTTP Digest instead of Basic (Virtuoso's /sparql-graph-crud-auth).")
 @click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(0),
               help="Seconds to wait for each request (0: no limit).")
+@click.option("--source-graphs/--no-source-graphs", default=True, show_default=True,
+              help="Also replace each source's named graph (as in exports/graph.trig), as kg serve has them.")
 @click.pass_obj
 def push_command(obj: dict[str, object], endpoint: str, graph: str, chunk: int, user: str | None, digest: bool,
-                 timeout: float) -> None:
-    """Replace a named graph in a SPARQL 1.1 store with the build (exports/graph.nt).
+                 timeout: float, source_graphs: bool) -> None:
+    """Replace a named graph in a SPARQL 1.1 store with the build (exports/graph.nt), then each source's graph.
 
     Idempotent: pushing twice leaves the same triples. Progress goes to standard error.
 
@@ -49,10 +51,12 @@ def push_command(obj: dict[str, object], endpoint: str, graph: str, chunk: int, 
     """
     auth = credentials(user)
     report = push(Path(str(obj["root"])), endpoint, graph=graph, chunk=chunk,
-                  auth=HTTPDigestAuth(*auth) if digest and auth else auth,
+                  auth=HTTPDigestAuth(*auth) if digest and auth else auth, per_source=source_graphs,
                   timeout=timeout or None, progress=lambda message: click.echo(message, err=True))
-    click.echo(f"pushed {report.triples} triples to <{report.graph}> in {report.requests} request(s), "
-               f"{report.seconds:.2f} s", err=True)
+    sources = (f", and {report.source_graphs} source graph(s) ({report.source_triples} triples)"
+               if report.source_graphs else "")
+    click.echo(f"pushed {report.triples} triples to <{report.graph}> in {report.requests - report.source_graphs} "
+               f"request(s){sources}, {report.seconds:.2f} s", err=True)
 
 
 COMMANDS = [push_command]

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kg.errors import fail
+from kg.serve.limits import MAX_QUERY_BYTES
 
 
 @click.command("serve")
@@ -26,9 +27,19 @@ from kg.errors import fail
               help="Seconds a request waits for a free worker (answer: 503).")
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE (federated queries), which makes the server fetch from the network.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Let pages on ORIGIN (e.g. https://yasgui.example; repeatable, or '*') query /sparql from the "
+                   "browser. Off by default; credentials are never allowed.")
+@click.option("--allow-host", "allow_host", multiple=True, metavar="NAME",
+              help="Also answer requests addressed to NAME (the Host header), e.g. the name of a proxy in front; "
+                   "repeatable, '*' for any. By default only the --host name and loopback names are answered "
+                   "(421 otherwise), which keeps DNS-rebinding pages out.")
+@click.option("--max-query-bytes", default=MAX_QUERY_BYTES, show_default=True, type=click.IntRange(1),
+              help="Largest request body /sparql reads (a query or a form; answer: 413).")
 @click.pass_obj
 def serve_command(obj: dict[str, object], host: str, port: int, workers: int, timeout: float,
-                  max_results: int, queue_timeout: float, allow_service: bool) -> None:
+                  max_results: int, queue_timeout: float, allow_service: bool, cors: tuple[str, ...],
+                  allow_host: tuple[str, ...], max_query_bytes: int) -> None:
     """Serve the built graph: a SPARQL 1.1 Protocol endpoint at /sparql, entity pages, search.
 
     Read-only: updates and LOAD get 403, SERVICE too unless --allow-service.
@@ -41,11 +52,13 @@ def serve_command(obj: dict[str, object], host: str, port: int, workers: int, ti
     import uvicorn  # the web stack loads only for this command: other commands start faster
 
     from kg.serve.app import Settings, create_app
+    from kg.serve.hosts import allowed_hosts
     from kg.serve.pool import Limits
 
     root = Path(str(obj["root"]))
     settings = Settings(workers=workers, limits=Limits(timeout, max_results, queue_timeout),
-                        allow_service=allow_service)
+                        allow_service=allow_service, cors=cors, hosts=allowed_hosts(host, allow_host),
+                        max_query_bytes=max_query_bytes)
     app = create_app(root, settings, on_rebuild=lambda message: click.echo(message, err=True))
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: anyone who can reach it can query the graph", err=True)

@@ -12,7 +12,7 @@ from cli.choices import Choice
 from cli.deadline import deadline
 from cli.output import emit, format_options, render
 from kg.errors import fail
-from kg.namespaces import PREFIXES, curie
+from kg.namespaces import PREFIXES, curie, prologue_line
 from kg.store.push import DEFAULT_GRAPH
 from kg.store.query import library, library_bindings, read_query_file, run, term
 from kg.store.store import graph_of, open_store
@@ -49,6 +49,8 @@ def _short(node: Any) -> str:
               help="Write to this file instead of standard output.")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0),
               help="Seconds the query may run; past it, exit 2 with nothing written (0: no limit).")
+@click.option("--bom", is_flag=True, help="csv and tsv: start with a UTF-8 byte order mark, so that Excel reads "
+              "the Arabic as UTF-8.")
 @click.option("--endpoint", metavar="URL", help="Run it on a remote SPARQL 1.1 query endpoint instead of the "
               "local build, e.g. http://localhost:7878/query (see docs/push.md).")
 @click.option("--graph", default=DEFAULT_GRAPH, show_default=True, metavar="IRI",
@@ -57,7 +59,7 @@ def _short(node: Any) -> str:
 @click.pass_obj
 def query_command(obj: dict[str, object], text: str | None, file: Path | None, name: str | None,
                   params: tuple[str, ...], list_library: bool, fmt: str | None, output: Path | None,
-                  timeout: float, endpoint: str | None, graph: str) -> None:
+                  timeout: float, bom: bool, endpoint: str | None, graph: str) -> None:
     """Run SPARQL on the built graph: QUERY text, --file q.rq, or --name from the library.
 
     Updates, LOAD and SERVICE are refused. The predeclared prefixes (kg prefixes) need no PREFIX line.
@@ -73,10 +75,13 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
     if sum(x is not None for x in (text, file, name)) != 1:
         raise fail("kg query", "give exactly one of QUERY, --file or --name", hint="see kg query --help",
                    exit_code=2)
+    if bom and fmt not in ("csv", "tsv"):
+        raise fail("--bom", "only -f csv and -f tsv take a byte order mark", hint="add -f csv", exit_code=2)
+    mark = "\ufeff" if bom else ""
     root = Path(str(obj["root"]))
     pairs = dict(_pair(p) for p in params)
     if endpoint is not None:
-        emit(_format(_remote(endpoint, graph, text, file, name, pairs, timeout or None), fmt), output)
+        emit(mark + _format(_remote(endpoint, graph, text, file, name, pairs, timeout or None), fmt), output)
         return
     if name is not None:
         queries = library()
@@ -95,7 +100,7 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
     label = name or (str(file) if file else "query")
     with deadline(timeout, label):
         text_out = _format(run(store, query_text, bindings, name=label), fmt)
-    emit(text_out, output)
+    emit(mark + text_out, output)
 
 
 def _resolver(root: Path, store: pyoxigraph.Store) -> Any:
@@ -180,14 +185,20 @@ def _format(result: Any, fmt: str | None) -> str:
 
 
 @click.command("prefixes")
-@format_options()
+@format_options("sparql")
 def prefixes_command(fmt: str, output: Path | None) -> None:
     """List the prefixes every query may use without declaring them.
+
+    -f sparql prints them as PREFIX declarations on one line, to paste before a query for a
+    client that parses it before sending it (Jena's rsparql, SERVICE from another store).
 
     \b
     Example:
       kg prefixes -f csv
     """
+    if fmt == "sparql":
+        emit(prologue_line() + "\n", output)
+        return
     rows = [{"prefix": p, "namespace": str(ns)} for p, ns in PREFIXES.items()]
     emit(render(rows, fmt, ["prefix", "namespace"]), output)
 

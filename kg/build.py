@@ -10,18 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.analysis.resolve import project_index
-from kg.atomic import Busy, locked, write_files
+from kg.atomic import commit_files
 from kg.curate.corpus import Corpus
-from kg.errors import fail
 from kg.export.exports import ExportSet, default_exports
 from kg.graph.checked import compile_checked, violation_problems
 from kg.graph.compile import Compiled
-from kg.store.store import IMPORTS, build_store, store_is_fresh, stored_graph
+from kg.store.store import IMPORTS, build_store, store_is_fresh, stored_graph, writing
 
 __all__ = ["BuildResult", "build", "check_imports", "compile_checked", "violation_problems"]
 
 EXPORTS = "exports"
-STATE = ".kg"
 
 
 @dataclass
@@ -44,26 +42,31 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
 
     With ``check``, nothing is written and ``stale`` lists the export files that differ
     from a fresh build (missing ones included).
+
+    A build holds the build lock from reading the facts to its last write, so a build
+    that started earlier can never finish later and overwrite what a later one wrote;
+    ``exports/`` changes in one step (:func:`kg.atomic.commit_files`).
     """
-    corpus, compiled = compile_checked(root)
-    files = (exports or default_exports()).render(compiled.graph)
-    check_imports(root, files["graph.nt"])
-    result = BuildResult(corpus, compiled, files)
     folder = root / EXPORTS
     if check:
-        result.stale = [name for name, data in sorted(files.items())
+        result = _built(root, exports)
+        result.stale = [name for name, data in sorted(result.files.items())
                         if not (folder / name).is_file() or (folder / name).read_bytes() != data]
         return result
-    try:
-        with locked(root / STATE / "build.lock"):
-            result.written = write_files(folder, files)
-            if not store_is_fresh(root):
-                build_store(root)
-                project_index(root, stored_graph(root))  # the resolver's name index, made once here
-    except Busy:
-        raise fail(str(root / STATE / "build.lock"), "another kg build is running",
-                   hint="wait for it to finish, then run kg build again", exit_code=2) from None
+    with writing(root):
+        result = _built(root, exports)
+        result.written = commit_files(folder, result.files)
+        if not store_is_fresh(root):
+            build_store(root)
+            project_index(root, stored_graph(root))  # the resolver's name index, made once here
     return result
+
+
+def _built(root: Path, exports: ExportSet | None) -> BuildResult:
+    corpus, compiled = compile_checked(root)
+    files = (exports or default_exports(root / EXPORTS)).render(compiled.graph)
+    check_imports(root, files["graph.nt"])
+    return BuildResult(corpus, compiled, files)
 
 
 def check_imports(root: Path, curated_nt: bytes) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -45,3 +46,19 @@ def fail(file: str, message: str, *, line: int | None = None, fact: str | None =
          hint: str | None = None, exit_code: int = 1) -> KgError:
     """Build a :class:`KgError` holding a single problem (to ``raise``)."""
     return KgError([Problem(file, line, fact, message, hint, exit_code)])
+
+
+_AT = re.compile(r"^Parser error at line \d+ (?:between columns (\d+) and \d+|column (\d+)): (.*)$", re.S)
+
+
+def syntax_error(exc: SyntaxError) -> tuple[int, str]:
+    """The line of an Oxigraph syntax error, and what it says (with the column).
+
+    >>> syntax_error(SyntaxError("Parser error at line 3 column 9: Unexpected end", (None, 3, 9, None, 3, 9)))
+    (3, 'Unexpected end (column 9)')
+    """
+    match = _AT.match(str(exc.msg))
+    if match is None:
+        return exc.lineno or 0, str(exc.msg)
+    return exc.lineno or 0, f"{match.group(3).strip()} (column {match.group(1) or match.group(2)})"
+

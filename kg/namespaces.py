@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     SH: Namespace
     DCTERMS: Namespace
 
+CURATED_GRAPH = "https://w3id.org/mkg/graph/curated"
+"""The named graph that holds the build: the one ``kg push`` replaces, and a named graph of ``kg serve``."""
+
 PREFIXES: dict[str, str] = {
     "mkg": "https://w3id.org/mkg/ontology#",  # ontology terms
     "mkgd": "https://w3id.org/mkg/id/",  # curated entities, facts and sources: ID[<id>]
@@ -76,6 +79,11 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
+def prefix_map() -> dict[str, str]:
+    """The shared prefixes as plain strings, as pyoxigraph takes them."""
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
 def sparql_prologue() -> str:
     """PREFIX declarations for every shared prefix, to put before a user's query.
 
@@ -83,3 +91,12 @@ def sparql_prologue() -> str:
     True
     """
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def prologue_line() -> str:
+    """The PREFIX declarations on one line: what to paste before a query for a client that parses it first.
+
+    >>> prologue_line().startswith("PREFIX mkg: <https://w3id.org/mkg/ontology#> PREFIX mkgd: ")
+    True
+    """
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())

@@ -5,6 +5,9 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import socket
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -60,3 +63,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for(ready: Callable[[], object], process: subprocess.Popen[bytes], what: str, *, seconds: float = 90.0,
+             log: Callable[[], str] = lambda: "") -> None:
+    """Poll ``ready()`` until it is true (an ``OSError`` counts as not yet); fail if ``process`` exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except OSError:  # connection refused (requests' errors are OSErrors too)
+            pass
+        if process.poll() is not None:
+            pytest.fail(f"{what} exited: {log()[-2000:]}")
+        time.sleep(0.1)
+    pytest.fail(f"{what} did not answer within {seconds:g} s")

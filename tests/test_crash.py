@@ -25,8 +25,8 @@ def test_second_build_fails_clearly_on_the_lock(kitchen: Path) -> None:
     with locked(kitchen / ".kg" / "build.lock"):
         code, _, err = run(kitchen, "build")
     assert code == 2
-    assert err.strip() == (f"error: {kitchen}/.kg/build.lock: another kg build is running "
-                           "(hint: wait for it to finish, then run kg build again)")
+    assert err.strip() == (f"error: {kitchen}/.kg/build.lock: another kg build or kg import is running "
+                           "(hint: wait for it to finish, then run this again)")
     assert snapshot(kitchen / "exports") == before
     assert run(kitchen, "build")[0] == 0
     assert snapshot(kitchen / "exports") != before

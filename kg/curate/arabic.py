@@ -69,3 +69,19 @@ def has_bidi_controls(text: str) -> bool:
     (True, False)
     """
     return bool(BIDI_CONTROLS.search(text))
+
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ur", "ckb", "sd", "ug", "dv", "he", "yi"})
+
+
+def direction(lang: str | None) -> str:
+    """The HTML ``dir`` of text in a language: rtl for Arabic and the other right-to-left ones, ltr for the
+    rest, auto for untagged text (the browser then goes by its first strong letter).
+
+    >>> direction("ar"), direction("ar-SY"), direction("en"), direction("")
+    ('rtl', 'rtl', 'ltr', 'auto')
+    """
+    if not lang:
+        return "auto"
+    return "rtl" if lang.lower().split("-")[0] in RTL_LANGUAGES else "ltr"
+

@@ -19,6 +19,7 @@ from typing import Any
 from kg.curate import schema
 from kg.curate.arabic import normalize
 from kg.curate.drafts import review_drafts
+from kg.curate.files import TEXT_LIMIT, read_regular
 from kg.curate.yamlfile import Located, ParseCache
 from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError
@@ -165,7 +166,12 @@ def _load_sources(corpus: Corpus, problems: list[Problem]) -> None:
         if len(problems) > before:
             continue
         text_path = path.parent / str(meta["file"])
-        raw = text_path.read_bytes()
+        try:
+            raw = read_regular(text_path, _rel(corpus, text_path), limit=TEXT_LIMIT, what="source texts",
+                               hint="a source text is a plain file: put the text itself in sources/")
+        except KgError as exc:
+            problems.extend(exc.problems)
+            continue
         if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
             problems.append(Problem(name, meta.line, str(meta["id"]),
                                     f"sha256 does not match {meta['file']}",
@@ -193,8 +199,13 @@ def _check_source_meta(meta: Located, name: str, path: Path, problems: list[Prob
     if sid != path.stem:
         problems.append(Problem(name, meta.line, sid, f"id must match the file name {path.stem!r}",
                                 "rename the file or fix the id"))
-    if not (path.parent / str(meta["file"])).is_file():
-        problems.append(Problem(name, meta.line, sid, f"source text {meta['file']} not found",
+    file = str(meta["file"])
+    if Path(file).name != file or file.startswith("."):
+        problems.append(Problem(name, meta.line, sid, f"file {file!r} is not a file name in sources/",
+                                f"the text sits next to its record, e.g. file: {sid}.txt"))
+        return
+    if not (path.parent / file).exists():
+        problems.append(Problem(name, meta.line, sid, f"source text {file} not found",
                                 "put the text next to its record in sources/"))
     try:
         parse_date(str(meta["published"]))
@@ -253,6 +264,7 @@ def _add_unique(table: dict[str, Record], record: Record, problems: list[Problem
 
 def _check_references(corpus: Corpus, problems: list[Problem]) -> None:
     fact_ids: dict[str, Record] = {}
+    missing: dict[str, list[Record]] = {}  # unknown source id: the records citing it
     for fact in corpus.facts:
         if fact.id in corpus.entities or fact.id in corpus.sources:
             problems.append(Problem(fact.file, fact.line, fact.id, "duplicate id",
@@ -267,7 +279,21 @@ def _check_references(corpus: Corpus, problems: list[Problem]) -> None:
                 for ref in values if isinstance(values, list) else [values]:
                     _check_ref(corpus, record, key, str(ref), problems)
         if "quote" in record.data or record.kind != "entity":
-            _check_quote(corpus, record, problems)
+            _check_quote(corpus, record, problems, missing)
+    for sid, citing in missing.items():
+        problems.append(_missing_source(corpus, sid, citing))
+
+
+def _missing_source(corpus: Corpus, sid: str, citing: list[Record]) -> Problem:
+    """One problem for an unknown source, however many records cite it: a typo, or a deleted record."""
+    first = citing[0]
+    if len(citing) == 1:
+        return Problem(first.file, first.line, first.id, f"unknown source {sid!r}",
+                       f"known sources: {', '.join(sorted(corpus.sources)) or 'none'}")
+    record = f"sources/{sid}.yaml"
+    return Problem(first.file, first.line, first.id, f"unknown source {sid!r}, cited by {len(citing)} records: "
+                   f"there is no {record}", f"restore the record, e.g. git checkout -- {record}, "
+                   "or add the source with kg add-source")
 
 
 def _check_ref(corpus: Corpus, record: Record, key: str, ref: str, problems: list[Problem]) -> None:
@@ -285,7 +311,7 @@ def _check_ref(corpus: Corpus, record: Record, key: str, ref: str, problems: lis
                                 "point it at an entity of the right type"))
 
 
-def _check_quote(corpus: Corpus, record: Record, problems: list[Problem]) -> None:
+def _check_quote(corpus: Corpus, record: Record, problems: list[Problem], missing: dict[str, list[Record]]) -> None:
     sid = record.source
     if not sid:
         problems.append(Problem(record.file, record.line, record.id, "no source given",
@@ -293,8 +319,7 @@ def _check_quote(corpus: Corpus, record: Record, problems: list[Problem]) -> Non
         return
     doc = corpus.sources.get(sid)
     if doc is None:
-        problems.append(Problem(record.file, record.line, record.id, f"unknown source {sid!r}",
-                                f"known sources: {', '.join(sorted(corpus.sources)) or 'none'}"))
+        missing.setdefault(str(sid), []).append(record)
         return
     quote = str(record.data.get("quote", ""))
     if normalize(quote) not in doc.normalized:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.curate.files import TEXT_LIMIT, read_regular
 from kg.curate.yamlfile import Located
 from kg.curate.yamlfile import load as load_yaml
 from kg.errors import KgError
@@ -113,7 +114,7 @@ def source_text(root: Path, source: str | None) -> str | None:
             name = str(record["file"])
         if Path(name).name != name or name.startswith("."):
             return None  # the record names a file outside sources/: never follow it
-        return (root / "sources" / name).read_bytes().decode("utf-8")
+        return read_regular(root / "sources" / name, limit=TEXT_LIMIT).decode("utf-8")
     except (KgError, OSError, UnicodeDecodeError):
         return None
 

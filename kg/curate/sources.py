@@ -82,6 +82,9 @@ def add_source(root: Path, path: Path, *, publisher: str | None = None, author: 
         raise fail(str(path), f"not UTF-8 (byte {exc.start})", hint="save the text as UTF-8", exit_code=2) from None
     if not text.strip():
         raise fail(str(path), "the text is empty", hint="give the article's text", exit_code=2)
+    if "\0" in text:
+        raise fail(str(path), f"the text holds NUL bytes ({text.count(chr(0))} of {len(text)}), so it is not text",
+                   hint="give the article's text, saved as UTF-8", exit_code=2)
     digest = hashlib.sha256(data).hexdigest()
     duplicate = find_duplicate(root, digest)
     if duplicate:

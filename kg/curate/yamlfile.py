@@ -16,10 +16,13 @@ from typing import Any
 
 import yaml
 
+from kg.curate.files import read_regular
 from kg.errors import fail
 
 MAX_BYTES = 5 * 1024 * 1024
 """Curated files are hand-written; anything larger is refused before parsing."""
+MAX_DEPTH = 50
+"""Curated records nest four or five levels; deeper is refused before Python's recursion limit."""
 
 
 class Located(dict[str, Any]):
@@ -28,10 +31,30 @@ class Located(dict[str, Any]):
     line: int = 0
 
 
+class DuplicateKey(yaml.MarkedYAMLError):  # type: ignore[misc]
+    """A key given twice in one mapping: YAML would keep the last value without a word."""
+
+    def __init__(self, key: str, first: int, second: int, fact: str | None, mark: Any) -> None:
+        super().__init__(problem=f"duplicate key {key!r} on lines {first} and {second}", problem_mark=mark)
+        self.fact = fact
+
+
 class _Loader(yaml.SafeLoader):  # type: ignore[misc]
-    """SafeLoader that records lines and refuses anchors and aliases (alias bombs)."""
+    """SafeLoader that records lines and refuses anchors, aliases (alias bombs), duplicate keys and deep nesting."""
+
+    depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(problem=f"nested more than {MAX_DEPTH} levels deep",
+                                           problem_mark=self.peek_event().start_mark)
+            return self._compose_checked(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -45,13 +68,27 @@ class _Loader(yaml.SafeLoader):  # type: ignore[misc]
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise yaml.MarkedYAMLError(
                     problem="merge keys are not allowed in curated files",
                     problem_mark=key_node.start_mark,
                 )
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                raise DuplicateKey(str(key_node.value), seen[key], key_node.start_mark.line + 1, _id_of(node),
+                                   key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=True)
+
+
+def _id_of(node: yaml.MappingNode) -> str | None:
+    """The ``id`` (or ``entity``) a mapping gives itself, to name the record in an error."""
+    for key_node, value_node in node.value:
+        if key_node.value in ("id", "entity") and isinstance(value_node, yaml.ScalarNode):
+            return str(value_node.value)
+    return None
 
 
 def _construct_located(loader: _Loader, node: yaml.MappingNode) -> Located:
@@ -72,6 +109,9 @@ def loads(text: str, name: str) -> Any:
     """Parse YAML text; errors name the file and line."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except DuplicateKey as exc:
+        raise fail(name, exc.problem, line=exc.problem_mark.line + 1, fact=exc.fact,
+                   hint="keep one: YAML would silently take the last", exit_code=2) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
@@ -80,16 +120,15 @@ def loads(text: str, name: str) -> Any:
     except yaml.YAMLError as exc:
         raise fail(name, f"malformed YAML: {exc}", hint="check the file's syntax",
                    exit_code=2) from None
+    except RecursionError:  # nesting inside one flow scalar the depth check cannot see
+        raise fail(name, "malformed YAML: nested too deep", hint="curated records nest a few levels",
+                   exit_code=2) from None
 
 
 def load(path: Path, name: str | None = None, *, cache: ParseCache | None = None) -> Any:
-    """Read and parse a YAML file; refuse huge, empty or non-UTF-8 files with a clear error."""
+    """Read and parse a YAML file; refuse special, huge, empty or non-UTF-8 files with a clear error."""
     name = name or str(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise fail(name, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB "
-                   "limit for curated files", hint="split it into several files", exit_code=2)
-    raw = path.read_bytes()
+    raw = read_regular(path, name, limit=MAX_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

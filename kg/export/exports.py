@@ -7,6 +7,7 @@ build gives byte-identical files and ``kg build --check`` can compare bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rdflib import Graph
@@ -116,11 +117,17 @@ class Csv(Exporter):
 
 
 class Stix(Exporter):
+    """The STIX bundle; ``folder`` holds the bundle it replaces, whose dates it carries on (``kg.export.stix_meta``)."""
+
     name, filename, media_type = "stix", "stix-bundle.json", "application/stix+json"
     opened_by = "OpenCTI, MISP and other STIX 2.1 platforms"
 
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+
     def render(self, graph: Graph) -> bytes:
-        return stix.bundle(graph)
+        previous = self.folder / self.filename if self.folder is not None else None
+        return stix.bundle(graph, previous.read_bytes() if previous is not None and previous.is_file() else None)
 
 
 @dataclass(frozen=True)
@@ -134,15 +141,15 @@ class ExportSet:
         return {name: data for e in self.exporters for name, data in e.files(graph).items()}
 
 
-def default_exports() -> ExportSet:
-    """What ``kg build`` writes to ``exports/``."""
+def default_exports(folder: Path | None = None) -> ExportSet:
+    """What ``kg build`` writes to ``exports/`` (``folder``: the exports written before, if any)."""
     return ExportSet((Turtle(), NTriples(), JsonLdContext(), JsonLd(), Framed(), TriG(), GraphML(), Gexf(),
-                      Csv(), Stix()))
+                      Csv(), Stix(folder)))
 
 
-def by_name(name: str) -> Exporter:
+def by_name(name: str, folder: Path | None = None) -> Exporter:
     """Find an exporter by its format name."""
-    for exporter in default_exports().exporters:
+    for exporter in default_exports(folder).exporters:
         if exporter.name == name:
             return exporter
     known = ", ".join(e.name for e in default_exports().exporters)

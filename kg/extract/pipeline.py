@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.curate.files import TEXT_LIMIT, read_regular
+from kg.curate.schema import SLUG
 from kg.curate.yamlfile import Located
 from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError, DateSpan
@@ -78,9 +80,13 @@ class Extraction:
 
 def read_source(root: Path, source: str) -> tuple[str, Located]:
     """A source's text and its metadata record from ``root/sources``."""
+    known = sorted(p.stem for p in (root / "sources").glob("*.yaml"))
+    if not SLUG.match(source):  # a path would put the draft outside facts/drafts/
+        stem = Path(source).stem
+        hint = f"did you mean {stem}?" if stem in known else f"known sources: {', '.join(known) or 'none'}"
+        raise fail(source, "is not a source id", hint=hint, exit_code=2)
     meta_path = root / "sources" / f"{source}.yaml"
     if not meta_path.is_file():
-        known = sorted(p.stem for p in (root / "sources").glob("*.yaml"))
         raise fail(source, "no such source", hint=f"known sources: {', '.join(known) or 'none'}; "
                    "add one with kg add-source", exit_code=2)
     meta = load_yaml(meta_path, str(meta_path.relative_to(root)))
@@ -88,7 +94,7 @@ def read_source(root: Path, source: str) -> tuple[str, Located]:
         raise fail(str(meta_path), "a source record must be a mapping", exit_code=2)
     text_path = meta_path.parent / str(meta.get("file") or f"{source}.txt")
     try:
-        return text_path.read_bytes().decode("utf-8"), meta
+        return read_regular(text_path, limit=TEXT_LIMIT, what="source texts").decode("utf-8"), meta
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(str(text_path), f"cannot read the source text: {exc}", exit_code=2) from None
 

@@ -11,10 +11,12 @@ import json
 import re
 from pathlib import Path
 
+import pyoxigraph
 from pyld import jsonld
 from rdflib import Graph
 
-from kg.errors import fail
+from kg.curate.files import read_regular
+from kg.errors import fail, syntax_error
 from kg.graph.context import no_remote_documents
 from kg.graph.validate import Report, validate
 
@@ -47,9 +49,7 @@ def read_graph(paths: list[Path]) -> Graph:
         if fmt is None:
             raise fail(str(path), f"unknown RDF file type {path.suffix!r}",
                        hint=f"use one of {', '.join(sorted(FORMATS))}", exit_code=2)
-        if path.stat().st_size > MAX_BYTES:
-            raise fail(str(path), "file is over the 200 MB input cap", hint="split it", exit_code=2)
-        data = path.read_bytes()
+        data = read_regular(path, limit=MAX_BYTES, what="RDF input", hint="give the RDF file itself")
         if fmt == "xml":
             match = _DECLARATION.search(data)
             if match:
@@ -63,28 +63,29 @@ def read_graph(paths: list[Path]) -> Graph:
             else:
                 graph.parse(data=data, format=fmt)
         except Exception as exc:  # parsers raise many types; all mean "not valid RDF"
-            where, reason = parse_error(exc)
-            raise fail(str(path), f"cannot parse as {fmt}: {reason}", line=where,
-                       hint="check the syntax near that line", exit_code=2) from None
+            located = _located(data, fmt)
+            at: int | None = located[0] if located else None
+            message = located[1] if located else str(exc).splitlines()[0][:200]
+            raise fail(str(path), f"cannot parse as {fmt}: {message}", line=at,
+                       hint="check the syntax", exit_code=2) from None
     return graph
 
 
-_BAD_SYNTAX = re.compile(r"at line (\d+)\b.*?Bad syntax \((.*?)\) at \^", re.DOTALL)
+_OXIGRAPH = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+             "trig": pyoxigraph.RdfFormat.TRIG, "nquads": pyoxigraph.RdfFormat.N_QUADS,
+             "xml": pyoxigraph.RdfFormat.RDF_XML}
 
 
-def parse_error(exc: Exception) -> tuple[int | None, str]:
-    r"""The line and the reason of a parser's error (rdflib's Turtle parser gives both on several lines).
-
-    >>> parse_error(ValueError('at line 3 of <>:\nBad syntax (objectList expected) at ^ in:\n"..."'))
-    (3, 'objectList expected')
-    >>> parse_error(ValueError("Invalid line: <a> <b>"))
-    (None, 'Invalid line: <a> <b>')
-    """
-    text = str(exc)
-    match = _BAD_SYNTAX.search(text)
-    if match:
-        return int(match.group(1)), match.group(2)
-    return None, (text.splitlines() or [type(exc).__name__])[0][:200]
+def _located(data: bytes, fmt: str) -> tuple[int, str] | None:
+    """Where Oxigraph's parser finds the first syntax error (rdflib's messages name no line)."""
+    if fmt not in _OXIGRAPH:
+        return None
+    try:
+        for _ in pyoxigraph.parse(data, _OXIGRAPH[fmt]):
+            pass
+    except SyntaxError as exc:
+        return syntax_error(exc)
+    return None
 
 
 def jsonld_to_nquads(data: bytes) -> str:

@@ -34,11 +34,12 @@ import yaml
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kg.errors import KgError, Problem
+from kg.atomic import exit_with_parent, write_files
+from kg.errors import KgError, Problem, fail, syntax_error
 from kg.graph.validate import Report, shapes_graph, validate
 from kg.gtd.chunks import worker_count
 from kg.namespaces import MKG, SH
-from kg.store.store import BUILT, IMPORTS
+from kg.store.store import BUILT, DAMAGED, IMPORTS
 
 BLOCK_BYTES = 64 * 1024 * 1024
 """About 450,000 triples a block: pyshacl-turbo's rate stays steady up to there."""
@@ -83,6 +84,13 @@ def validate_import(root: Path, body: bytes, where: str, *, curated_nt: bytes | 
     types = _curated_types(curated_nt or b"", shapes_graph("dataset"))
     if laid_out is None:
         laid_out = hashlib.sha256(body).hexdigest() in _recorded_digests(root)
+    if not laid_out:  # not the importer's own bytes: its syntax first, so that an error names the file's line
+        try:
+            for _ in pyoxigraph.parse(body, pyoxigraph.RdfFormat.N_TRIPLES):
+                pass
+        except SyntaxError as exc:
+            line, message = syntax_error(exc)
+            raise fail(where, f"not valid N-Triples: {message}", line=line, hint=DAMAGED, exit_code=2) from None
     end, spans = blocks(body, block_bytes) if laid_out else (len(body), [])
     head, view = types + body[:end], memoryview(body)
     parts = (bytes(view[a:b]) for a, b in spans or [(end, end)])
@@ -96,7 +104,8 @@ def validate_import(root: Path, body: bytes, where: str, *, curated_nt: bytes | 
 
 
 def _in_processes(head: bytes, parts: Iterator[bytes], workers: int) -> Report | None:
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=exit_with_parent) as pool:
         pending = deque(pool.submit(check_block, head, part) for part in islice(parts, workers + 1))
         while pending:
             report = pending.popleft().result()
@@ -159,5 +168,4 @@ def remember_valid(root: Path, keys: list[str]) -> None:
     """Record imports found valid against a curated graph, so a build does not check them twice."""
     known = known_valid(root)
     if set(keys) - known:
-        (root / MEMO).parent.mkdir(exist_ok=True)
-        (root / MEMO).write_text("\n".join(sorted(known | set(keys))) + "\n")
+        write_files((root / MEMO).parent, {MEMO.name: ("\n".join(sorted(known | set(keys))) + "\n").encode()})

@@ -33,6 +33,7 @@ from itertools import chain, islice
 import pyoxigraph
 from pyoxigraph import Triple
 
+from kg.atomic import exit_with_parent
 from kg.gtd.link import Answers, Linker
 from kg.gtd.rows import Incident
 from kg.gtd.triples import Mapper
@@ -157,6 +158,7 @@ _worker: tuple[Mapper, Answers] | None = None
 def _start(dataset_id: str) -> None:
     """Set up a new worker process: one mapper for all its chunks, so that it makes each shared node once."""
     global _worker
+    exit_with_parent()
     known = Answers()
     _worker = (Mapper(dataset_id, Linker.answering(known)), known)
 

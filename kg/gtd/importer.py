@@ -14,34 +14,35 @@ store holds both). A row that breaks the codebook is reported with its line and 
 
 from __future__ import annotations
 
-import csv
-import difflib
 import hashlib
-import io
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.analysis.resolve import Resolver
-from kg.atomic import write_files
+from kg.atomic import NewGeneration
 from kg.errors import KgError, Problem, fail
 from kg.gtd.check import known_valid, remember_valid, validate_import, validity_key
 from kg.gtd.chunks import CHUNK_ROWS, Chunk, ChunkFailed, compile_chunks, ntriples, worker_count
-from kg.gtd.columns import COLUMNS, REQUIRED
+from kg.gtd.csvfile import copy_scanned, records
 from kg.gtd.link import Linker
 from kg.gtd.rows import Incident, RowError, incident
 from kg.gtd.triples import RDF_TYPE
 from kg.namespaces import ID, MKG
-from kg.store.store import IMPORTS
+from kg.store.store import IMPORTS, writing
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _RESERVED = re.compile(r"gtd-([0-9]+|group|place|date)(-.*)?")  # the ids of imported records
+INCOMING = ".incoming.csv"
+"""The file as copied into the new generation of imports/, until its id is known."""
 __all__ = ["Imported", "import_gtd", "imported_events", "known_valid", "remember_valid", "validate_import",
            "validity_key"]
 
@@ -51,6 +52,7 @@ class Imported:
     """What an import did."""
 
     id: str
+    lines: int = 0  # of the file, the header included: each is the header, blank, or part of a row
     rows: int = 0
     imported: int = 0
     skipped: list[Problem] = field(default_factory=list)
@@ -69,38 +71,53 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
     rows by ``workers`` processes (default: one per CPU, at most 4), which also validate
     it; the bytes written are the same (see :mod:`kg.gtd.chunks`). A smaller file is
     mapped in this process: starting workers would cost more than they save.
+
+    The three files are written into a new generation of ``imports/`` that replaces the
+    folder in one step (:class:`kg.atomic.NewGeneration`), all under the build lock.
     """
-    started = time.perf_counter()
-    data = _read(path)
-    sha = hashlib.sha256(data).hexdigest()
-    dataset_id = source_id or f"gtd-{sha[:8]}"
-    if not _ID.fullmatch(dataset_id) or (source_id and _RESERVED.fullmatch(dataset_id)):
-        raise fail(str(path), f"--source-id {dataset_id!r} is not a lower-case slug free for a dataset",
+    if source_id is not None and (not _ID.fullmatch(source_id) or _RESERVED.fullmatch(source_id)):
+        raise fail(str(path), f"--source-id {source_id!r} is not a lower-case slug free for a dataset",
                    hint="e.g. gtd-release-2021 (gtd-<digits>, gtd-group-, gtd-place-, gtd-date- name records)",
                    exit_code=2)
-    _refuse_duplicate(root, path, dataset_id, sha)
-    text = _decode(path, data, encoding)
-    result = Imported(dataset_id)
+    with writing(root):  # from reading imports/ to the last write: no other import or build between
+        generation = NewGeneration(root / IMPORTS)
+        try:
+            result, valid = _import(root, path, generation, source_id=source_id, strict=strict,
+                                    encoding=encoding, resolver=resolver, progress=progress, workers=workers,
+                                    threshold=threshold, chunk_rows=chunk_rows)
+            generation.commit()
+        finally:
+            generation.discard()
+        if valid:
+            remember_valid(root, [valid])  # once the import is in: the cache never names what is not there
+    return result
+
+
+def _import(root: Path, path: Path, generation: NewGeneration, *, source_id: str | None, strict: bool,
+            encoding: str, resolver: Resolver | None, progress: Callable[[int], None] | None,
+            workers: int | None, threshold: int, chunk_rows: int) -> tuple[Imported, str]:
+    """The import written into ``generation``, and its validity key (see :func:`remember_valid`)."""
+    started = time.perf_counter()
+    with generation.create(INCOMING) as out:
+        scanned = copy_scanned(path, out, encoding)
+        out.flush()
+        os.fsync(out.fileno())
+    dataset_id = source_id or f"gtd-{scanned.sha256[:8]}"
+    _refuse_duplicate(root, path, dataset_id, scanned.sha256)
+    result = Imported(dataset_id, lines=scanned.lines)
     earlier = imported_events(root)
     overlap: list[tuple[int, str]] = []
-    chunks = _chunks(_incidents(path, text, result, strict, earlier, overlap), result, chunk_rows)
-    processes = worker_count(workers) if text.count("\n") > threshold else 1
-    try:
-        compiled = compile_chunks(chunks, dataset_id, Linker(resolver), workers=processes, progress=progress)
-    except ChunkFailed as exc:
-        line, message, hint = exc.args
-        raise fail(str(path), message, line=line, hint=hint) from None
-    if overlap:
-        line, eventid = overlap[0]
-        raise fail(str(path), f"eventid {eventid} is already imported from {earlier[eventid]} "
-                   f"({len(overlap)} of this file's rows are)", line=line,
-                   hint=f"to load a newer release in its place, delete imports/{earlier[eventid]}.* first; "
-                   "records are never merged", exit_code=2)
-    if result.imported == 0:
-        raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
-                                                      "see the reasons above")], exit_code=1)
+    with open(generation.path / INCOMING, encoding=encoding, newline="") as text:
+        chunks = _chunks(_incidents(path, text, result, strict, earlier, overlap), result, chunk_rows)
+        processes = worker_count(workers) if scanned.lines > threshold else 1
+        try:
+            compiled = compile_chunks(chunks, dataset_id, Linker(resolver), workers=processes, progress=progress)
+        except ChunkFailed as exc:
+            line, message, hint = exc.args
+            raise fail(str(path), message, line=line, hint=hint) from None
+    _refuse_empty(path, result, overlap, earlier)
     # the head (the dataset and the nodes rows share), then the rows: see kg.gtd.check
-    head = ntriples(_dataset_triples(dataset_id, path.name, sha)) + b"".join(compiled.shared.values())
+    head = ntriples(_dataset_triples(dataset_id, path.name, scanned.sha256)) + b"".join(compiled.shared.values())
     result.triples = compiled.triples + head.count(b"\n")
     body = b"".join([head, *compiled.rows])
     del compiled
@@ -109,17 +126,32 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
     curated_nt = built.read_bytes() if built.is_file() else None
     validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True, workers=workers)
     result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
-    record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": sha, "encoding": encoding,
-              "rows": result.rows, "imported": result.imported, "skipped": len(result.skipped),
-              "triples": result.triples, "nt_sha256": hashlib.sha256(body).hexdigest(),
-              "skipped_rows": [str(p) for p in result.skipped]}
-    files = {f"{dataset_id}.csv": data, f"{dataset_id}.nt": body,
-             f"{dataset_id}.yaml": yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode("utf-8")}
-    result.files = write_files(root / IMPORTS, files)
-    if curated_nt is not None:
-        remember_valid(root, [validity_key(curated_nt, body)])
+    record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": scanned.sha256,
+              "encoding": encoding, "lines": result.lines, "rows": result.rows, "imported": result.imported,
+              "skipped": len(result.skipped), "triples": result.triples,
+              "nt_sha256": hashlib.sha256(body).hexdigest(), "skipped_rows": [str(p) for p in result.skipped]}
+    os.replace(generation.path / INCOMING, generation.path / f"{dataset_id}.csv")  # inside the generation
+    generation.write(f"{dataset_id}.nt", body)
+    generation.write(f"{dataset_id}.yaml", yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode())
+    result.files = [f"{dataset_id}.{kind}" for kind in ("csv", "nt", "yaml")]
     result.seconds["write"] = time.perf_counter() - started - result.seconds["compile"] - result.seconds["validate"]
-    return result
+    return result, validity_key(curated_nt, body) if curated_nt is not None else ""
+
+
+def _refuse_empty(path: Path, result: Imported, overlap: list[tuple[int, str]], earlier: dict[str, str]) -> None:
+    """Refuse a file whose incidents are already imported, or that gives no incident at all."""
+    if overlap:
+        line, eventid = overlap[0]
+        raise fail(str(path), f"eventid {eventid} is already imported from {earlier[eventid]} "
+                   f"({len(overlap)} of this file's rows are)", line=line,
+                   hint=f"to load a newer release in its place, delete imports/{earlier[eventid]}.* first; "
+                   "records are never merged", exit_code=2)
+    if result.rows == 0:
+        raise fail(str(path), "the file has a header and no rows",
+                   hint="export the rows too, or check you gave the right file", exit_code=1)
+    if result.imported == 0:
+        raise KgError([*result.skipped[:20], Problem(str(path), None, None, "no row could be imported",
+                                                      "see the reasons above")], exit_code=1)
 
 
 _RECORD_ID = re.compile(b"<" + str(MKG.recordId).encode() + rb'> "([0-9]+)"')  # an attack's row: its eventid
@@ -138,21 +170,6 @@ def imported_events(root: Path) -> dict[str, str]:
     return found
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise fail(str(path), f"cannot read the file: {exc.strerror}", hint="check the path", exit_code=2) from None
-
-
-def _decode(path: Path, data: bytes, encoding: str) -> str:
-    try:
-        return data.decode(encoding).removeprefix("\ufeff")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise fail(str(path), f"not {encoding} text ({exc})",
-                   hint="GTD's own export is often latin-1: pass --encoding latin-1", exit_code=2) from None
-
-
 def _refuse_duplicate(root: Path, path: Path, dataset_id: str, sha: str) -> None:
     for existing in sorted((root / IMPORTS).glob("*.yaml")):
         record = yaml.safe_load(existing.read_text(encoding="utf-8")) or {}
@@ -164,35 +181,11 @@ def _refuse_duplicate(root: Path, path: Path, dataset_id: str, sha: str) -> None
                    exit_code=2)
 
 
-def _header(path: Path, fields: list[str] | None) -> list[str]:
-    fields = [f.strip() for f in fields or []]
-    missing = [c for c in REQUIRED if c not in fields]
-    if missing:
-        raise fail(str(path), f"line 1: missing column(s) {', '.join(missing)}",
-                   hint="a GTD export has eventid, iyear, imonth, iday, country_txt, gname", exit_code=2)
-    for name in fields:
-        if name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1)
-            hint = f"did you mean {close[0]}?" if close else "the GTD codebook's 134 columns are in kg/gtd/columns.py"
-            raise fail(str(path), f"line 1: unknown column {name!r}", hint=hint, exit_code=2)
-    return fields
-
-
-def _incidents(path: Path, text: str, result: Imported, strict: bool, earlier: dict[str, str],
+def _incidents(path: Path, text: TextIO, result: Imported, strict: bool, earlier: dict[str, str],
                overlap: list[tuple[int, str]]) -> Iterator[tuple[int, Incident]]:
     """Each good row's line and incident; bad rows are skipped into ``result`` (or raised, ``strict``)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    fields = _header(path, next(reader, None))
     seen: set[str] = set()
-    while True:
-        line = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise fail(str(path), f"line {line}: the CSV cannot be read: {exc}", hint="check quoting",
-                       exit_code=2) from None
+    for line, fields, values in records(path, text):
         if not "".join(values).strip():
             continue
         result.rows += 1

@@ -22,30 +22,38 @@ import pyoxigraph
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from kg.analysis.resolve import Resolver
+from kg.curate.arabic import direction
 from kg.errors import KgError
-from kg.namespaces import ID, curie
+from kg.namespaces import ID, curie, prefix_map, prologue_line
+from kg.serve import protocol
 from kg.serve.chart_routes import chart_routes
-from kg.serve.execute import Job, Reply
-from kg.serve.negotiate import Choice, negotiate
+from kg.serve.cors import cors
+from kg.serve.description import PREFIXES_OUT, describe
+from kg.serve.execute import RDF, Job, Reply
+from kg.serve.hosts import HostCheck, allowed_hosts
+from kg.serve.limits import MAX_QUERY_BYTES
+from kg.serve.negotiate import GRAPHS, Choice, negotiate
 from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool
 from kg.store.query import library, library_bindings
 from kg.store.sparql import select
-from kg.store.store import open_store, stored_graph
+from kg.store.store import graph_of, open_store
 
-SPARQL_QUERY = "application/sparql-query"
-SPARQL_UPDATE = "application/sparql-update"
-FORM = "application/x-www-form-urlencoded"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+
+YASGUI_QUERY = ("SELECT ?org ?label WHERE {\n  ?org a mkg:Organization ; skos:prefLabel ?label .\n}"
+                " ORDER BY ?org LIMIT 20")
 
 
 @dataclass(frozen=True)
@@ -55,16 +63,22 @@ class Settings:
     workers: int = 2
     limits: Limits = Limits()
     allow_service: bool = False
+    max_query_bytes: int = MAX_QUERY_BYTES
+    cors: tuple[str, ...] = ()
+    hosts: frozenset[str] = allowed_hosts("127.0.0.1")
 
 
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
     """The application for the project at ``root``; the store is rebuilt first if stale."""
-    open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
-    graph = stored_graph(root)
+    store = open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
+    graph = graph_of(store)
     pages = Pages(graph, Resolver.for_project(root, graph))
     templates = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=select_autoescape())
     templates.filters["urlquote"] = lambda text: quote(str(text), safe="")
+    templates.globals["prefix_header"] = prologue_line()
+    templates.filters["textdir"] = direction
     state: dict[str, Pool] = {}
+    queries = library()  # read once: the library does not change while the server runs
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -88,37 +102,27 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
 
     async def sparql(request: Request) -> Response:
-        params = list(request.query_params.multi_items())
-        text: str | None = None
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if request.method == "POST":
-            if content_type == SPARQL_UPDATE:
-                return _refuse_update()
-            if content_type == SPARQL_QUERY:
-                text = (await request.body()).decode("utf-8", errors="replace")
-            elif content_type in (FORM, "multipart/form-data"):
-                params += [(k, str(v)) for k, v in (await request.form()).multi_items()]
-            else:
-                return PlainTextResponse(f"query: unsupported content type {content_type!r} (hint: send "
-                                         f"{SPARQL_QUERY} or {FORM})\n", status_code=415)
-        if any(key == "update" for key, _ in params):
-            return _refuse_update()
-        queries = [v for k, v in params if k == "query"]
-        if text is None and len(queries) > 1:
-            return PlainTextResponse("query: more than one query parameter (hint: send one)\n", status_code=400)
-        text = text if text is not None else (queries[0] if queries else None)
-        choice = negotiate(request.headers.get("accept"), _first(params, "format"))
-        if not text or not text.strip():
-            if choice.solutions == "html":
-                return html("query.html", library=library(), text="")
+        if request.method == "OPTIONS":  # not a CORS preflight (the middleware answers those)
+            return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
+        try:
+            asked = await protocol.read(request, max_bytes=settings.max_query_bytes)
+        except protocol.Refused as refused:
+            return refused.response
+        if not asked.text or not asked.text.strip():
+            if asked.choice.solutions == "html":
+                return html("query.html", library=queries, text="")
+            if request.method == "GET":  # the service description, as the protocol suggests
+                named = await run_in_threadpool(lambda: sorted(g.value for g in store.named_graphs()))
+                return _rdf(describe(asked.base_iri, named, allow_service=settings.allow_service), asked.choice)
             return PlainTextResponse("query: no query given (hint: ?query=SELECT...)\n", status_code=400)
-        job = Job(text, choice, settings.limits.max_results, allow_service=settings.allow_service,
-                  default_graph=[v for k, v in params if k == "default-graph-uri"],
-                  named_graphs=[v for k, v in params if k == "named-graph-uri"])
-        return await answer(job, form={"library": library(), "text": text})
+        job = Job(asked.text, asked.choice, settings.limits.max_results, allow_service=settings.allow_service,
+                  default_graph=asked.default_graph, named_graphs=asked.named_graphs, base_iri=asked.base_iri)
+        return await answer(job, form={"library": queries, "text": asked.text})
+
+    async def library_index(request: Request) -> Response:
+        return html("query.html", library=queries, text="")
 
     async def library_query(request: Request) -> Response:
-        queries = library()
         name = request.path_params["name"]
         if name not in queries:
             return PlainTextResponse(f"{name}: no such library query (hint: known: {', '.join(sorted(queries))})\n",
@@ -140,10 +144,15 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
 
     async def entity(request: Request) -> Response:
         iri = str(ID) + request.path_params["id"]
+        if not _is_iri(iri):  # no entity has such an id (a space, a quote, a brace…)
+            return html("missing.html", status=404, iri=iri)
         return await _describe(request, iri)
 
     async def any_page(request: Request) -> Response:
         iri = request.query_params.get("iri", "")
+        if iri and not _is_iri(iri):
+            return PlainTextResponse(f"iri: {iri[:200]!r} is not an IRI (hint: /page?iri=https://…)\n",
+                                     status_code=400)
         if iri.startswith(str(ID)):
             return RedirectResponse("/id/" + quote(iri[len(str(ID)):]), status_code=303)
         return await _describe(request, iri)
@@ -151,7 +160,7 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
     async def _describe(request: Request, iri: str) -> Response:
         if not iri or not pages.knows(iri):
             return html("missing.html", status=404, iri=iri)
-        choice = negotiate(request.headers.get("accept"), request.query_params.get("format"))
+        choice = negotiate(request.headers.get("accept"), request.query_params.get("format"), page=True)
         if choice.graph == "html" or choice.graph is None:
             page = await run_in_threadpool(pages.entity, iri)
             return html("entity.html", page=page)
@@ -164,28 +173,43 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         found = await run_in_threadpool(pages.resolver.resolve, q, limit=25) if q else None
         return html("search.html", q=q, found=found)
 
+    async def yasgui(request: Request) -> Response:
+        return html("yasgui.html", query=YASGUI_QUERY)
+
     async def home(request: Request) -> Response:
-        return html("home.html", library=library(), counts=_counts(pages))
+        return html("home.html", library=queries, counts=_counts(pages))
 
     routes = [
         Route("/", home),
         Route("/search", search),
-        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"] if settings.cors else ["GET", "POST"],
+              middleware=cors(settings.cors)),
+        Route("/yasgui", yasgui),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon, and no 404 in the console
+        Route("/library", library_index),
+        Route("/library/", library_index),
         Route("/library/{name}", library_query),
         Route("/id/{id:path}", entity),
         Route("/page", any_page),
         *chart_routes(pages, html, SECURITY_HEADERS),  # the pictures: kg/serve/chart_routes.py
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(HostCheck, allowed=settings.hosts)])
 
 
-def _first(params: list[tuple[str, str]], key: str) -> str | None:
-    return next((v for k, v in params if k == key), None)
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI (pyoxigraph's check, as the store would make it)."""
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
-def _refuse_update() -> Response:
-    return PlainTextResponse("update: the endpoint is read-only: updates are refused (hint: change the facts and "
-                             "run kg build)\n", status_code=403)
+def _rdf(triples: list[pyoxigraph.Triple], choice: Choice) -> Response:
+    """Triples in the negotiated RDF format (Turtle unless another was asked for)."""
+    fmt = choice.graph if choice.graph in RDF else "turtle"
+    body = pyoxigraph.serialize(triples, format=RDF[fmt], prefixes={**PREFIXES_OUT, **prefix_map()}) or b""
+    return Response(body, media_type=GRAPHS[fmt], headers={"Vary": "Accept"})
 
 
 def _counts(pages: Pages) -> dict[str, int]:

@@ -4,24 +4,28 @@ This runs inside a worker process (:mod:`kg.serve.pool`), so a query that runs t
 can be killed without touching the server. The result is serialized completely before
 anything is sent back: a query cut off at its deadline leaves no partial body.
 
-Result size is counted before serializing: the query runs once to count (stopping at
-the limit), then again to serialize. The store is read-only, so both runs see the same
-data; a small query pays a second run, a huge one is refused without being serialized.
+The query runs once. Its rows (or triples) are taken one by one, and past the limit the
+run stops and the answer is 422: a huge result is refused without being held or
+serialized. Rows within the limit are written as SPARQL JSON results and handed back to
+pyoxigraph, which serializes them in the format asked for; triples are serialized as
+they come, through the same count.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph
 
 from kg.errors import KgError
-from kg.namespaces import PREFIXES, curie
+from kg.namespaces import curie, prefix_map
 from kg.serve.negotiate import GRAPHS, SOLUTIONS, Choice, offered
 from kg.store.query import run
 from kg.store.sparql_safety import ServiceRefused, UpdateRefused
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULTS = {"json": pyoxigraph.QueryResultsFormat.JSON, "xml": pyoxigraph.QueryResultsFormat.XML,
            "csv": pyoxigraph.QueryResultsFormat.CSV, "tsv": pyoxigraph.QueryResultsFormat.TSV}
 RDF = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
@@ -40,6 +44,7 @@ class Job:
     default_graph: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     name: str = "query"
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class Reply:
     media_type: str
     body: bytes = b""
     columns: list[str] = field(default_factory=list)
-    rows: list[list[tuple[str, str]]] = field(default_factory=list)
+    rows: list[list[tuple[str, str, str]]] = field(default_factory=list)
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
@@ -73,12 +78,22 @@ def execute(store: pyoxigraph.Store, job: Job) -> Reply:
     """
     try:
         result = _run(store, job)
-        if not isinstance(result, pyoxigraph.QueryBoolean):
-            count = sum(1 for _ in _take(result, job.max_results + 1))
-            if count > job.max_results:
-                return Reply.error(422, f"{job.name}: the result has more than {job.max_results} rows or triples "
-                                        "(hint: add a LIMIT, or narrow the pattern)")
-            result = _run(store, job)
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = list(_take(result, job.max_results + 1))
+            if len(rows) > job.max_results:
+                return _too_many(job)
+            if job.choice.solutions == "html":
+                return Reply(200, "text/html", columns=names, rows=[[_cell(row[n]) for n in names] for row in rows])
+            body = _json_results(names, rows)
+            if job.choice.solutions == "json":
+                return Reply(200, SOLUTIONS["json"], body)
+            result = pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
+        elif not isinstance(result, pyoxigraph.QueryBoolean):
+            triples = list(_take(result, job.max_results + 1))
+            if len(triples) > job.max_results:
+                return _too_many(job)
+            result = triples
         return _serialize(result, job.choice)
     except UpdateRefused as exc:
         return Reply.error(403, str(exc))
@@ -88,9 +103,37 @@ def execute(store: pyoxigraph.Store, job: Job) -> Reply:
         return Reply.error(400, str(exc))
 
 
+def _too_many(job: Job) -> Reply:
+    return Reply.error(422, f"{job.name}: the result has more than {job.max_results} rows or triples "
+                            "(hint: add a LIMIT, or narrow the pattern)")
+
+
+def _json_results(names: list[str], rows: list[Any]) -> bytes:
+    """Rows already taken, as SPARQL 1.1 JSON results (pyoxigraph reads them back for the other formats)."""
+    bindings = [{name: _json_term(row[name]) for name in names if row[name] is not None} for row in rows]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        if term.datatype.value == XSD_STRING:  # a plain literal, as pyoxigraph writes it
+            return {"type": "literal", "value": term.value}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    return {"type": "triple", "value": {"subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+                                        "object": _json_term(term.object)}}
+
+
 def _run(store: pyoxigraph.Store, job: Job) -> Any:
     return run(store, job.text, job.bindings, name=job.name, allow_service=job.allow_service,
-               default_graph=job.default_graph or None, named_graphs=job.named_graphs or None)
+               default_graph=job.default_graph or None, named_graphs=job.named_graphs or None,
+               base_iri=job.base_iri)
 
 
 def _take(result: Any, limit: int) -> Any:
@@ -110,7 +153,7 @@ def _serialize(result: Any, choice: Choice) -> Reply:
     if fmt == "html":
         return _table(result)
     if graph_result:
-        prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+        prefixes = prefix_map()
         body = pyoxigraph.serialize(result, format=RDF[fmt], prefixes=prefixes) or b""
         return Reply(200, GRAPHS[fmt], body)
     return Reply(200, SOLUTIONS[fmt], result.serialize(format=RESULTS[fmt]) or b"")
@@ -118,19 +161,15 @@ def _serialize(result: Any, choice: Choice) -> Reply:
 
 def _table(result: Any) -> Reply:
     if isinstance(result, pyoxigraph.QueryBoolean):
-        return Reply(200, "text/html", columns=["answer"], rows=[[("true" if bool(result) else "false", "")]])
-    if isinstance(result, pyoxigraph.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return Reply(200, "text/html", columns=names,
-                     rows=[[_cell(solution[name]) for name in names] for solution in result])
+        return Reply(200, "text/html", columns=["answer"], rows=[[("true" if bool(result) else "false", "", "")]])
     return Reply(200, "text/html", columns=["subject", "predicate", "object"],
                  rows=[[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in result])
 
 
-def _cell(node: Any) -> tuple[str, str]:
-    """A value as (text to show, IRI to link to or "")."""
+def _cell(node: Any) -> tuple[str, str, str]:
+    """A value as (text to show, IRI to link to or "", language tag or "")."""
     if isinstance(node, pyoxigraph.NamedNode):
-        return curie(node.value), node.value
+        return curie(node.value), node.value, ""
     if isinstance(node, pyoxigraph.Literal):
-        return node.value, ""
-    return ("" if node is None else str(node)), ""
+        return node.value, "", node.language or ""
+    return ("" if node is None else str(node)), "", ""

@@ -78,8 +78,34 @@ def _pick(ranked: list[tuple[float, int, str]], offered: dict[str, str]) -> str 
     return chosen
 
 
-def negotiate(accept: str | None, format_param: str | None = None) -> Choice:
-    """The formats to answer with: ``format=`` (a name or media type) wins over ``Accept``.
+# ``format=`` names (SPARQLWrapper's, Virtuoso's, Fuseki's): the format for each kind of result
+NAMES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None), "tsv": ("tsv", None),
+    "html": ("html", "html"), "turtle": (None, "turtle"), "ttl": (None, "turtle"), "n3": (None, "turtle"),
+    "ntriples": (None, "ntriples"), "nt": (None, "ntriples"), "n-triples": (None, "ntriples"),
+    "rdfxml": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
+    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
+}
+
+
+def _named(value: str) -> tuple[str | None, str | None] | None:
+    """What a ``format=`` value names, or None when it names nothing known."""
+    wanted = value.split(";")[0].strip().lower()
+    if wanted in NAMES:
+        return NAMES[wanted]
+    key = ALIASES.get(wanted)
+    solutions = key if key in SOLUTIONS else next((k for k, m in SOLUTIONS.items() if m == wanted), None)
+    graph = key if key in GRAPHS else next((k for k, m in GRAPHS.items() if m == wanted), None)
+    return (solutions, graph) if solutions or graph else None
+
+
+def negotiate(accept: str | None, formats: str | list[str] | None = None, *, page: bool = False) -> Choice:
+    """The formats to answer with: the first known ``format=`` value wins over ``Accept``.
+
+    A ``format=`` value names a format for one kind of result or both (``xml`` is SPARQL XML
+    for SELECT and RDF/XML for CONSTRUCT); ``Accept`` decides the kind it does not name,
+    and a value the server does not know is ignored, as if it had not been sent.
+    For a ``page`` (``/id/…``), a wildcard means HTML, as browsers and curl users expect.
 
     >>> negotiate("application/sparql-results+json")
     Choice(solutions='json', graph=None)
@@ -89,17 +115,24 @@ def negotiate(accept: str | None, format_param: str | None = None) -> Choice:
     Choice(solutions='json', graph='turtle')
     >>> negotiate("text/html,application/xhtml+xml,*/*;q=0.8")
     Choice(solutions='html', graph='html')
-    >>> negotiate("*/*", "csv")
+    >>> negotiate("application/sparql-results+xml", "csv")
     Choice(solutions='csv', graph=None)
+    >>> negotiate("application/rdf+xml", ["rdf+xml", "application/rdf+xml"])
+    Choice(solutions=None, graph='rdfxml')
+    >>> negotiate("text/turtle", "no-such-format")
+    Choice(solutions=None, graph='turtle')
+    >>> negotiate("*/*", page=True), negotiate("text/turtle, */*;q=0.1", page=True).graph
+    (Choice(solutions='html', graph='html'), 'turtle')
     """
-    if format_param:
-        wanted = format_param.strip().lower()
-        key = ALIASES.get(wanted, wanted)
-        by_media = {**{m: k for k, m in SOLUTIONS.items()}, **{m: k for k, m in GRAPHS.items()}}
-        key = by_media.get(key, key)
-        return Choice(key if key in SOLUTIONS else None, key if key in GRAPHS else None)
     ranked = _weights(accept or "*/*")
-    return Choice(_pick(ranked, SOLUTIONS), _pick(ranked, GRAPHS))
+    graphs = {"html": GRAPHS["html"], **GRAPHS} if page else GRAPHS
+    solutions = {"html": SOLUTIONS["html"], **SOLUTIONS} if page else SOLUTIONS
+    by_accept = Choice(_pick(ranked, solutions), _pick(ranked, graphs))
+    for value in [formats] if isinstance(formats, str) else formats or []:
+        named = _named(value)
+        if named is not None:
+            return Choice(named[0] or by_accept.solutions, named[1] or by_accept.graph)
+    return by_accept
 
 
 def offered() -> str:

@@ -29,7 +29,7 @@ import pyoxigraph
 
 from kg import dates
 from kg.errors import fail
-from kg.namespaces import PREFIXES
+from kg.namespaces import CURATED_GRAPH, PREFIXES, prefix_map
 from kg.resources import resource_dir
 from kg.store.binding import with_values
 from kg.store.sparql_safety import check_query, oxigraph_syntax_error
@@ -207,11 +207,16 @@ def library_bindings(query: LibraryQuery, values: Mapping[str, str],
 
 def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name: str = "query",
         allow_service: bool = False, default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None) -> Any:
+        named_graphs: list[str] | None = None, base_iri: str | None = None) -> Any:
     """Check, then run a query with its bindings; errors are one line.
 
+    ``base_iri`` resolves the query's relative IRIs (a SPARQL endpoint gives its own IRI).
+
     ``default_graph`` and ``named_graphs`` are the SPARQL Protocol's ``default-graph-uri``
-    and ``named-graph-uri`` (the built graph is the store's default graph).
+    and ``named-graph-uri``. Given either, they are the whole dataset, replacing any ``FROM``
+    in the query: the one not given is empty, as the protocol says. The curated graph as a
+    default graph is the store's default graph: the build and its imports, as ``kg push`` puts
+    them in that graph (:mod:`kg.store.store`).
 
     >>> store, a, p = pyoxigraph.Store(), pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p")
     >>> store.add(pyoxigraph.Quad(a, p, pyoxigraph.Literal("x")))
@@ -219,15 +224,15 @@ def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name
     ['x']
     """
     check_query(text, name=name, allow_service=allow_service)
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    prefixes = prefix_map()
     bound = with_values(text, bindings)
     graphs: dict[str, Any] = {}
-    if default_graph:
-        graphs["default_graph"] = [_named(iri, iri) for iri in default_graph]
-    if named_graphs:
-        graphs["named_graphs"] = [_named(iri, iri) for iri in named_graphs]
+    if default_graph or named_graphs:
+        graphs["default_graph"] = [pyoxigraph.DefaultGraph() if iri == CURATED_GRAPH else _named(iri, iri)
+                                   for iri in default_graph or []]
+        graphs["named_graphs"] = [_named(iri, iri) for iri in named_graphs or []]
     try:
-        return store.query(bound, prefixes=prefixes, **graphs)
+        return store.query(bound, prefixes=prefixes, base_iri=base_iri or None, **graphs)
     except SyntaxError as exc:
         raise oxigraph_syntax_error(exc, text, name=name) from None
     except RuntimeError as exc:

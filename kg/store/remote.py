@@ -15,6 +15,7 @@ list of ``Triple``), so the CLI formats them exactly as it formats local results
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +29,12 @@ from kg.errors import fail
 from kg.namespaces import sparql_prologue
 from kg.store.binding import with_values
 from kg.store.query import NAMES_QUERY
-from kg.store.sparql_safety import check_query
+from kg.store.sparql_safety import check_query, query_form
 
-ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
-          "application/sparql-results+xml;q=0.7")
+ACCEPT = {"SELECT": "application/sparql-results+json, application/sparql-results+xml;q=0.8",
+          "CONSTRUCT": "application/n-triples, text/turtle;q=0.8"}
+"""What to ask for, by the query's form (ASK as SELECT, DESCRIBE as CONSTRUCT): a server that is
+given both kinds picks by its own rules (Virtuoso wrote a CONSTRUCT as JSON solutions)."""
 _RESULTS = {"application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
             "application/json": pyoxigraph.QueryResultsFormat.JSON,
             "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML}
@@ -92,8 +95,9 @@ def remote_query(endpoint: str, text: str, bindings: Mapping[str, Any], *, name:
     data: dict[str, Any] = {"query": full}
     if graph:
         data["default-graph-uri"] = graph
+    form = "CONSTRUCT" if query_form(text) in ("CONSTRUCT", "DESCRIBE") else "SELECT"
     response = request("POST", endpoint, what=f"query {name}", timeout=timeout, data=data,
-                       headers={"Accept": ACCEPT}, auth=auth)
+                       headers={"Accept": ACCEPT[form]}, auth=auth)
     return parse_answer(response.content, response.headers.get("Content-Type", ""), where=endpoint)
 
 
@@ -107,6 +111,8 @@ def parse_answer(body: bytes, content_type: str, *, where: str) -> Any:
     """
     media = content_type.split(";")[0].strip().lower()
     try:
+        if media in _RESULTS and _RESULTS[media] == pyoxigraph.QueryResultsFormat.JSON:
+            return _json_results(body)
         if media in _RESULTS:
             return pyoxigraph.parse_query_results(body, format=_RESULTS[media])
         if media in _GRAPHS:
@@ -116,6 +122,39 @@ def parse_answer(body: bytes, content_type: str, *, where: str) -> Any:
         raise fail(where, f"unreadable {media} answer: {exc}", hint="check the endpoint URL", exit_code=1) from None
     raise fail(where, f"unexpected answer type {media or 'none'}", hint="is this a SPARQL query endpoint?",
                exit_code=1)
+
+
+def _json_results(body: bytes) -> Any:
+    """SPARQL JSON results, read as the W3C format and as Virtuoso 7 writes it.
+
+    Virtuoso writes a language tag as ``lang`` (not ``xml:lang``), a typed literal as type
+    ``typed-literal`` (the 2008 note's name), and an ASK answer as one row of a variable
+    ``__ASK_RETVAL`` (1 or 0). Those are read as the standard says; anything else goes to
+    pyoxigraph as it came.
+
+    >>> _json_results(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [{"__ASK_RETVAL": '
+    ...               b'{"type": "typed-literal", "value": "1"}}]}}')
+    <QueryBoolean true>
+    >>> row = _json_results(b'{"head": {"vars": ["l"]}, "results": {"bindings": [{"l": {"type": "literal", '
+    ...                     b'"lang": "ar", "value": "x"}}]}}')
+    >>> next(iter(row))["l"].language
+    'ar'
+    """
+    json_format = pyoxigraph.QueryResultsFormat.JSON
+    if b'"lang"' not in body and b"typed-literal" not in body and b"__ASK_RETVAL" not in body:
+        return pyoxigraph.parse_query_results(body, format=json_format)
+    data = json.loads(body)
+    rows = data.get("results", {}).get("bindings", [])
+    if data.get("head", {}).get("vars") == ["__ASK_RETVAL"] and len(rows) == 1:
+        answer = rows[0].get("__ASK_RETVAL", {}).get("value") not in ("0", "false")
+        return pyoxigraph.parse_query_results(json.dumps({"head": {}, "boolean": answer}).encode(), format=json_format)
+    for row in rows:
+        for term in row.values():
+            if term.get("type") == "typed-literal":
+                term["type"] = "literal"
+            if "lang" in term:
+                term["xml:lang"] = term.pop("lang")
+    return pyoxigraph.parse_query_results(json.dumps(data).encode("utf-8"), format=json_format)
 
 
 def remote_names_graph(endpoint: str, graph: str | None, timeout: float | None) -> Graph:

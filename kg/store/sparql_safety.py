@@ -14,6 +14,7 @@ was spent loading them, for a check pyoxigraph makes in microseconds.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pyoxigraph
@@ -53,7 +54,26 @@ def check_query(text: str, *, name: str = "query", allow_service: bool = False) 
 
     An update raises :class:`UpdateRefused` and SERVICE :class:`ServiceRefused` (unless
     ``allow_service``), so a server can answer them with their own status codes.
+
+    The verdict is kept per query text (the last 1,024): a server asked the same query again
+    does not parse it again (the parse took 15 ms of a library query's 20).
     """
+    refusal = _verdict(text, name, allow_service)
+    if refusal is not None:
+        raise refusal.with_traceback(None)  # the same error again, without the last raise's frames
+
+
+@functools.lru_cache(maxsize=1024)
+def _verdict(text: str, name: str, allow_service: bool) -> KgError | None:
+    """The error :func:`check_query` raises for ``text``, or None: computed once per text."""
+    try:
+        _check(text, name=name, allow_service=allow_service)
+    except KgError as exc:
+        return exc
+    return None
+
+
+def _check(text: str, *, name: str, allow_service: bool) -> None:
     words = {match.group().upper() for match in tokens(text)}
     if words & UPDATE_KEYWORDS:
         raise UpdateRefused([Problem(name, None, None, "updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are "
@@ -67,6 +87,26 @@ def check_query(text: str, *, name: str = "query", allow_service: bool = False) 
         pyoxigraph.Store().query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
     except SyntaxError as exc:
         raise oxigraph_syntax_error(exc, text, name=name) from None
+
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+@functools.lru_cache(maxsize=1024)
+def query_form(text: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the form of a query that :func:`check_query` accepted.
+
+    The first of those words among the query's tokens (the prologue's PREFIX and BASE
+    declarations hold none of them).
+
+    >>> query_form("CONSTRUCT WHERE { ?s ?p ?o }"), query_form("PREFIX a: <urn:a#> ASK {}")
+    ('CONSTRUCT', 'ASK')
+    """
+    for match in tokens(text):
+        word = match.group().upper()
+        if word in QUERY_FORMS:
+            return word
+    raise fail("query", "not a SELECT, CONSTRUCT, ASK or DESCRIBE query", hint="check the query", exit_code=2)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)")

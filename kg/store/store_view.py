@@ -71,7 +71,8 @@ class StoreView(Store):
             yield (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)), iter(())
 
     def __len__(self, context: Any = None) -> int:
-        return len(self.oxigraph)
+        solutions = self.oxigraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(solutions))[0].value)  # the default graph's triples, not every quad
 
     def query(self, query: Any, initNs: Mapping[str, Any], initBindings: Mapping[str, Any],  # noqa: N803
               queryGraph: Any, **kwargs: Any) -> Result:

@@ -29,7 +29,8 @@ from SPARQLWrapper import CSV, JSON, SPARQLWrapper
 from cli.main import cli
 from kg.namespaces import ID
 from kg.store.store import open_graph
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO
+from tests.serve.conftest import running_server
 
 TIMEOUT_S = 2.0
 MAX_RESULTS = 500
@@ -41,30 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("serve")
     (root / "exports").mkdir()
     shutil.copy(REPO / "exports" / "graph.nt", root / "exports" / "graph.nt")
-    port = free_port()
-    log = root / "serve.log"
-    stderr = log.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "-C", str(root), "serve", "--port", str(port), "--timeout", str(TIMEOUT_S),
-         "--max-results", str(MAX_RESULTS), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(900):  # a loaded CI machine can take a while to spawn the workers
-            try:
-                urllib.request.urlopen(url + "/", timeout=1).read()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"kg serve exited: {log.read_text()}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("kg serve did not answer within 90 s")
+    with running_server(root, "--timeout", str(TIMEOUT_S), "--max-results", str(MAX_RESULTS), "--workers", "2") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        stderr.close()
 
 
 def get(url: str, accept: str = "*/*", data: bytes | None = None,
@@ -274,6 +253,20 @@ def test_html_results_escape_what_they_show(server: str) -> None:
     status, _, body = get(f"{server}/sparql", "text/html", data=urllib.parse.urlencode({"query": query}).encode(),
                           content_type="application/x-www-form-urlencoded")
     assert status == 200 and b"<script>alert" not in body and b"&lt;script&gt;" in body
+
+
+def test_no_cors_unless_asked(server: str) -> None:
+    """Issue 20, item 1: without --cors no origin may read /sparql, and a preflight is not answered."""
+    request = urllib.request.Request(f"{server}/sparql?query=ASK%7B%7D",
+                                     headers={"Origin": "https://yasgui.example", "Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and response.headers.get("Access-Control-Allow-Origin") is None
+    preflight = urllib.request.Request(f"{server}/sparql", method="OPTIONS", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(preflight, timeout=30)
+    refused.value.close()
+    assert refused.value.code == 405 and refused.value.headers.get("Access-Control-Allow-Origin") is None
 
 
 def test_serve_binds_loopback_by_default() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +13,9 @@ import requests
 from click.testing import CliRunner
 
 from cli.main import cli
-from kg.store.push import DEFAULT_GRAPH
+from kg.store.push import DEFAULT_GRAPH, source_graphs
 from kg.store.store import BUILT
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, wait_for
 from tests.store.test_query import PARAMS, PINNED
 
 CHUNK = 1000
@@ -38,16 +37,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
                                 "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        for _ in range(200):
-            try:
-                requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                if process.poll() is not None:
-                    pytest.fail(f"oxigraph serve exited: {process.stderr.read().decode() if process.stderr else ''}")
-                time.sleep(0.05)
-        else:
-            pytest.fail("oxigraph serve did not answer within 10 s")
+        wait_for(lambda: requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1), process,
+                 "oxigraph serve", seconds=30,
+                 log=lambda: process.stderr.read().decode() if process.stderr else "")
         yield base
     finally:
         process.terminate()
@@ -101,6 +93,19 @@ def test_push_to_another_graph_leaves_the_first(server: str, pushed: str) -> Non
     assert code == 0, err
     assert "1 request(s)" in err
     assert count(server, other) == count(server) == built_lines()
+
+
+def test_push_replaces_each_source_graph(server: str, pushed: str) -> None:
+    """The pushed store holds the dataset kg serve serves: the curated graph and one graph per source."""
+    expected = {name: body.count(b"\n") for name, body in source_graphs(REPO).items()}
+    assert len(expected) == 5 and all(expected.values())
+    assert {name: count(server, name) for name in expected} == expected
+    assert all(f"source graph <{name}> (PUT)" in pushed for name in expected)
+    code, out, err = kg("query", "--endpoint", f"{server}/query", "--graph", "",
+                        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", "-f", "json")
+    assert code == 0, err
+    graphs = {row["g"]["value"]: int(row["n"]["value"]) for row in solutions(out)}  # type: ignore[index]
+    assert {name: graphs[name] for name in expected} == expected and graphs[DEFAULT_GRAPH] == built_lines()
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))

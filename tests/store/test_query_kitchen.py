@@ -20,7 +20,7 @@ from cli.main import cli
 from kg.namespaces import ID, MKG
 from kg.store.query import PARAM_TYPES, library
 from kg.store.sparql_safety import check_query
-from kg.store.store import open_store
+from kg.store.store import graph_of, open_store
 from tests.conftest import KITCHEN
 
 KITCHEN_VALUES = {  # a kitchen value for every parameter name the library declares
@@ -207,7 +207,7 @@ def test_sources_that_disagree_and_claims_beside_attributions(two_sources: Path)
 # --- parameters --------------------------------------------------------------------------
 
 def test_injection_in_a_parameter_is_bound_as_a_literal(project: Path) -> None:
-    before = len(open_store(project))
+    before = len(graph_of(open_store(project)))
     payload = '"} ; DROP ALL ; SELECT * {'
     assert rows(project, "--name", "name-lookup", "--param", f"name={payload}") == []
     echoed = rows(project, "SELECT ?x WHERE { }", "--param", f"x={payload}")
@@ -215,7 +215,7 @@ def test_injection_in_a_parameter_is_bound_as_a_literal(project: Path) -> None:
     code, out, _ = kg(project, "query", "SELECT (COUNT(*) AS ?n) ?x WHERE { ?s ?p ?o } GROUP BY ?x",
                       "--param", f"x={payload}", "-f", "csv")
     assert code == 0 and int(out.splitlines()[1].split(",")[0]) == before
-    assert len(open_store(project)) == before
+    assert len(graph_of(open_store(project))) == before
 
 
 @pytest.mark.parametrize("value", ["mkgd:test-country", "<https://w3id.org/mkg/id/test-country>"])

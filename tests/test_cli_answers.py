@@ -21,6 +21,13 @@ def kg(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.fixture(autouse=True, scope="module")
+def store_built() -> None:
+    """The store made before the first test: in a fresh clone that command says so on stderr."""
+    CliRunner().invoke(cli, ["-C", str(REPO), "prefixes"])
+    CliRunner().invoke(cli, ["-C", str(REPO), "resolve", "isis-k"])
+
+
 def one_line_error(err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1, err

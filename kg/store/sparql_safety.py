@@ -84,7 +84,10 @@ def _check(text: str, *, name: str, allow_service: bool) -> None:
                                           "query the local graph only", 2)])
         return  # planning it on an empty store could already call the service: the run parses it
     try:
-        pyoxigraph.Store().query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+        # A placeholder base only for this parse: the run gives relative IRIs their real base
+        # (kg serve: the endpoint's IRI), or fails on them where there is none.
+        pyoxigraph.Store().query(text, prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+                                 base_iri="urn:kg:check-base")
     except SyntaxError as exc:
         raise oxigraph_syntax_error(exc, text, name=name) from None
 

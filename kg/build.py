@@ -15,7 +15,7 @@ from kg.curate.corpus import Corpus
 from kg.export.exports import ExportSet, default_exports
 from kg.graph.checked import compile_checked, violation_problems
 from kg.graph.compile import Compiled
-from kg.store.store import IMPORTS, build_store, store_is_fresh, stored_graph, writing
+from kg.store.store import IMPORTS, build_store, graph_of, open_generation, store_is_fresh, writing
 
 __all__ = ["BuildResult", "build", "check_imports", "compile_checked", "violation_problems"]
 
@@ -58,7 +58,11 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
         result.written = commit_files(folder, result.files)
         if not store_is_fresh(root):
             build_store(root)
-            project_index(root, stored_graph(root))  # the resolver's name index, made once here
+            store, _, lease = open_generation(root, keep=False)  # let go after: a long-lived caller builds again
+            try:
+                project_index(root, graph_of(store))  # the resolver's name index, made once here
+            finally:
+                lease.release()
     return result
 
 

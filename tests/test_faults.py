@@ -7,13 +7,18 @@ the new one, never a part of each. docs/reliability.md lists these cases.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -26,8 +31,9 @@ from kg.build import build
 from kg.errors import KgError
 from kg.export.exports import ExportSet, default_exports
 from kg.gtd.importer import import_gtd
+from kg.store.generations import current_name
 from kg.store.store import open_store, store_is_fresh
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, free_port
 from tests.test_build import edit, run
 
 BUSY = "another kg build or kg import is running (hint: wait for it to finish, then run this again)"
@@ -285,3 +291,100 @@ def test_import_workers_exit_when_the_import_is_killed(project: Path, tmp_path: 
     finally:
         for pid in alive(workers):
             os.kill(pid, 9)
+
+
+# --- building while serving: every answer from one generation, and one at a time ----------------
+
+NOTE = "SELECT ?note WHERE { <https://w3id.org/mkg/id/test-group> skos:scopeNote ?note FILTER (lang(?note) = 'en') }"
+OLD_NOTE, NEW_NOTE = "A fixture organization.", "A note from a later build."
+
+
+def fetch(url: str, accept: str = "*/*") -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def generation_of(text: str) -> str:
+    """Which build an answer came from: "old", "new", or "mixed" (both notes, or neither)."""
+    found = {name for name, note in (("old", OLD_NOTE), ("new", NEW_NOTE)) if note in text}
+    return found.pop() if len(found) == 1 else f"mixed: {text[:300]!r}"
+
+
+@pytest.fixture
+def served(kitchen: Path) -> Iterator[str]:
+    build(kitchen)
+    port = free_port()
+    log = (kitchen / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "cli", "-C", str(kitchen), "serve", "--port", str(port),
+                               "--workers", "2", "--timeout", "1"], cwd=REPO, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(900):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(url + "/", timeout=1).read()
+                break
+            assert server.poll() is None, (kitchen / "serve.log").read_text()
+            time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(20)
+        log.close()
+
+
+def test_building_while_serving_switches_every_answer_at_once(kitchen: Path, served: str) -> None:
+    sparql = served + "/sparql?" + urllib.parse.urlencode({"query": NOTE})
+    page = served + "/id/test-group"
+    asks = [(sparql, "application/sparql-results+json"), (page, "text/html"), (page, "text/turtle")]
+    answers: list[tuple[float, float, str, str]] = []  # sent, received, what, generation
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            for url, accept in asks:
+                sent = time.monotonic()
+                status, body = fetch(url, accept)
+                answers.append((sent, time.monotonic(), accept, generation_of(body) if status == 200
+                                else f"status {status}: {body[:200]}"))
+
+    assert {generation_of(fetch(url, accept)[1]) for url, accept in asks} == {"old"}
+    thread = threading.Thread(target=client)
+    thread.start()
+    try:
+        edit(kitchen / "facts" / "kitchen.yaml", OLD_NOTE, NEW_NOTE)
+        build(kitchen)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not [a for a in answers[-3:] if a[3] == "new"][2:]:
+            time.sleep(0.2)
+        assert fetch(served + "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY}))[0] == 503  # a worker restarts
+        time.sleep(2)
+    finally:
+        stop.set()
+        thread.join(60)
+    kinds = {generation for *_, generation in answers}
+    assert kinds <= {"old", "new"}, kinds - {"old", "new"}
+    first_new = min(received for _, received, _, generation in answers if generation == "new")
+    late_old = [(accept, round(sent - first_new, 2)) for sent, _, accept, generation in answers
+                if generation == "old" and sent > first_new]
+    assert late_old == [], "old answers after a new one"
+    assert {generation_of(fetch(url, accept)[1]) for url, accept in asks} == {"new"}
+    build(kitchen)  # the server let the old generation go: the next writer deletes it
+    assert [p.name for p in (kitchen / ".kg" / "stores").iterdir()] == [current_name(kitchen)]
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_the_catalogue_lists_every_case() -> None:
+    """docs/reliability.md names every test of the catalogue, and only those."""
+    listed = set(re.findall(r"`(test_\w+)`", (REPO / "docs" / "reliability.md").read_text("utf-8")))
+    files = ["test_bad_input.py", "test_bad_import.py", "test_faults.py", "test_crash.py"]
+    texts = [(REPO / "tests" / file).read_text("utf-8") for file in files]
+    cases = {name for text in texts for name in re.findall(r"^def (test_\w+)", text, re.M)}
+    cases -= {"test_the_catalogue_lists_every_case"}
+    assert cases - listed == set(), "tests missing from docs/reliability.md"
+    assert listed - cases == set(), "docs/reliability.md names tests that do not exist"

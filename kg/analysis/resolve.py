@@ -142,7 +142,7 @@ def name_index(graph: Graph) -> dict[str, Any]:
     return {"format": INDEX_FORMAT, "types": types, "names": rows + unqualified, "unqualified": len(rows)}
 
 
-def project_index(root: Path, graph: Graph) -> dict[str, Any]:
+def project_index(root: Path, graph: Graph, *, digest: str | None = None) -> dict[str, Any]:
     """The name index of the project's store, read from ``.kg/names.json`` when it is current.
 
     Made from the store the first time (after ``kg build``, or when the store changed) and
@@ -150,7 +150,7 @@ def project_index(root: Path, graph: Graph) -> dict[str, Any]:
     of reading every label of 200,000 imported incidents (4 s). A cache that cannot be
     written (a read-only folder) is simply not kept.
     """
-    digest = stamp_digest(root)
+    digest = stamp_digest(root) if digest is None else digest  # "": the graph's digest is unknown, no cache
     path = root / INDEX
     try:
         cached: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
@@ -179,9 +179,12 @@ class Resolver:
         self._unqualified: int = found.get("unqualified", len(self._keys))  # rows from here on: see name_index
 
     @classmethod
-    def for_project(cls, root: Path, graph: Graph) -> Resolver:
-        """The resolver of a project's store, its name index read from the cache when current."""
-        return cls(graph, project_index(root, graph))
+    def for_project(cls, root: Path, graph: Graph, *, digest: str | None = None) -> Resolver:
+        """The resolver of a project's store, its name index read from the cache when current.
+
+        ``digest`` is the store's (by default the last build's, from its stamp).
+        """
+        return cls(graph, project_index(root, graph, digest=digest))
 
     def resolve(self, name: str, *, types: tuple[str, ...] = (), limit: int = 10, active: bool = True) -> Resolution:
         """Every entity ``name`` may refer to, best match first.

@@ -27,7 +27,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from kg.analysis.resolve import Resolver
 from kg.curate.arabic import direction
 from kg.errors import KgError
 from kg.namespaces import ID, curie, prefix_map, prologue_line
@@ -36,6 +35,7 @@ from kg.serve.chart_routes import chart_routes
 from kg.serve.cors import cors
 from kg.serve.description import PREFIXES_OUT, describe
 from kg.serve.execute import RDF, Job, Reply
+from kg.serve.generation import Generations, Pinned
 from kg.serve.hosts import HostCheck, allowed_hosts
 from kg.serve.limits import MAX_QUERY_BYTES
 from kg.serve.negotiate import GRAPHS, Choice, negotiate
@@ -43,7 +43,6 @@ from kg.serve.pages import Pages
 from kg.serve.pool import Limits, Pool
 from kg.store.query import library, library_bindings
 from kg.store.sparql import select
-from kg.store.store import graph_of, open_store
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
@@ -69,10 +68,14 @@ class Settings:
 
 
 def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Starlette:
-    """The application for the project at ``root``; the store is rebuilt first if stale."""
-    store = open_store(root, on_rebuild=on_rebuild)  # fresh before the workers open it read-only
-    graph = graph_of(store)
-    pages = Pages(graph, Resolver.for_project(root, graph))
+    """The application for the project at ``root``; the store is rebuilt first if stale.
+
+    It answers from one build at a time and switches to a new build at once
+    (:mod:`kg.serve.generation`): ``pages``, ``store`` and ``state["pool"]`` stand for the
+    generation the request being answered is pinned to.
+    """
+    generations = Generations(root, settings.workers, settings.limits, on_rebuild=on_rebuild, say=on_rebuild)
+    pages, store = generations.pages, generations.store
     templates = Environment(loader=PackageLoader("kg.serve", "templates"), autoescape=select_autoescape())
     templates.filters["urlquote"] = lambda text: quote(str(text), safe="")
     templates.globals["prefix_header"] = prologue_line()
@@ -82,11 +85,12 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["pool"] = await run_in_threadpool(Pool, root / ".kg" / "store", settings.workers, settings.limits)
+        await run_in_threadpool(generations.start)
+        state["pool"] = generations.pool
         try:
             yield
         finally:
-            state["pool"].close()
+            generations.close()
 
     def html(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         body = templates.get_template(name).render(curie=curie, id_prefix=str(ID), **context)
@@ -193,7 +197,8 @@ def create_app(root: Path, settings: Settings, *, on_rebuild: Any = None) -> Sta
         Route("/page", any_page),
         *chart_routes(pages, html, SECURITY_HEADERS),  # the pictures: kg/serve/chart_routes.py
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(HostCheck, allowed=settings.hosts)])
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(HostCheck, allowed=settings.hosts),
+                                                                   Middleware(Pinned, generations=generations)])
 
 
 def _is_iri(text: str) -> bool:

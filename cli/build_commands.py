@@ -7,6 +7,9 @@ from pathlib import Path
 
 import click
 
+from cli.choices import Choice
+from cli.output import emit, format_options, render
+
 
 @click.command("build")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if exports/ is stale.")
@@ -15,6 +18,10 @@ def build_command(obj: dict[str, object], check: bool) -> None:
     """Compile facts/ to RDF, validate it with SHACL, then write exports/.
 
     Nothing is written unless the whole graph conforms.
+
+    \b
+    Example:
+      kg build --check
     """
     from kg.build import build  # heavy (SHACL, every exporter): loaded only by the commands that build
 
@@ -41,10 +48,15 @@ def build_command(obj: dict[str, object], check: bool) -> None:
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "-f", "fmt", type=Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format: one line per result, or JSON.")
 def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
-    """Validate RDF files or folders (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) against shapes/."""
+    """Validate RDF files or folders (Turtle, N-Triples, JSON-LD, TriG, RDF/XML) against shapes/.
+
+    \b
+    Example:
+      kg validate exports/graph.ttl
+    """
     from kg.graph.rdfinput import validate_paths
 
     report = validate_paths(list(paths))
@@ -61,14 +73,25 @@ def validate_command(paths: tuple[Path, ...], fmt: str) -> None:
 
 
 @click.command("coverage")
+@format_options("markdown")
 @click.pass_obj
-def coverage_command(obj: dict[str, object]) -> None:
-    """Curated records by type for each source, as a Markdown table (embedded in docs/coverage.md)."""
+def coverage_command(obj: dict[str, object], fmt: str, output: Path | None) -> None:
+    """Curated records by type for each source (-f markdown: the table docs/coverage.md embeds).
+
+    \b
+    Example:
+      kg coverage -f markdown
+    """
     from kg.curate.corpus import load
-    from kg.curate.coverage import markdown
+    from kg.curate.coverage import COLUMNS, counts, markdown
 
-    click.echo(markdown(load(Path(str(obj["root"])))))
-
+    corpus = load(Path(str(obj["root"])))
+    if fmt == "markdown":
+        emit(markdown(corpus), output)
+        return
+    rows = [{"source": sid, **{c: row[c] for c in COLUMNS}, "total": sum(row.values())}
+            for sid, row in sorted(counts(corpus).items())]
+    emit(render(rows, fmt, ["source", *COLUMNS, "total"]), output)
 
 
 COMMANDS = [build_command, validate_command, coverage_command]

@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rdflib import Graph, URIRef
 
 from kg import dates
-from kg.analysis.resolve import Resolver
 from kg.errors import fail
-from kg.store.store import stored_graph
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+
+    from kg.analysis.resolve import Resolver
 
 
 class Session:
     """The built graph and its resolver, opened once per command."""
 
     def __init__(self, obj: dict[str, object]) -> None:
+        from kg.analysis.resolve import Resolver
+        from kg.store.store import stored_graph
+
         self.root = Path(str(obj["root"]))
         self.graph: Graph = stored_graph(self.root, on_rebuild=lambda m: click.echo(m, err=True))
-        self.resolver = Resolver.for_project(self.root, self.graph)
+        self.resolver: Resolver = Resolver.for_project(self.root, self.graph)
 
-    def entity(self, name: str, *types: str) -> URIRef:
-        """The one entity a name means, or a one-line error listing the candidates."""
-        return self.resolver.one(name, types=types)
+    def entity(self, name: str, *types: str, purpose: str = "") -> URIRef:
+        """The one entity a name means, or a one-line error listing the candidates.
+
+        A fuzzy reading is said on stderr (``note: read 'isis-kk' as isis-k``); ``purpose``
+        ("lineage is for organizations") explains a name of the wrong type.
+        """
+        chosen = self.resolver.choose(name, types=types, purpose=purpose)
+        if chosen.note:
+            click.echo(f"note: {chosen.note}", err=True)
+        return chosen.iri
 
 
 def span(text: str | None, option: str) -> dates.DateSpan | None:
@@ -38,7 +51,10 @@ def span(text: str | None, option: str) -> dates.DateSpan | None:
 
 
 def window(at: str | None, start: str | None, end: str | None) -> tuple[dt.date, dt.date] | None:
-    """The days a query asks about: ``--at`` a date, or ``--from``/``--to`` a window."""
+    """The days a query asks about: ``--at`` a date, or ``--from``/``--to`` a window.
+
+    A window that ends before it starts is a usage error, not an empty (or wrong) answer.
+    """
     if at and (start or end):
         raise fail("--at", "give --at, or --from/--to, not both", hint="pick one", exit_code=2)
     if at:
@@ -48,4 +64,8 @@ def window(at: str | None, start: str | None, end: str | None) -> tuple[dt.date,
     first, last = span(start, "--from"), span(end, "--to")
     if first is None and last is None:
         return None
+    if first is not None and last is not None and last.latest < first.earliest:
+        raise fail(f"--from {start} --to {end}", "the window ends before it starts",
+                   hint=f"swap them: --from {end} --to {start}", exit_code=2)
     return (first.earliest if first else dt.date.min, last.latest if last else dt.date.max)
+

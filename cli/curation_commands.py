@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cli.choices import Choice
 from cli.output import emit, render
 from kg.atomic import write_files
 from kg.curate.corpus import load
@@ -33,10 +34,10 @@ def _root(obj: dict[str, object]) -> Path:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--publisher", help="The outlet, as the text or page names it.")
 @click.option("--author", help="The author, only as the text states it.")
-@click.option("--published", help="EDTF publication date (2024-03-25, 2014-10, 2015-11/2016-12). "
+@click.option("--published", metavar="EDTF", help="EDTF publication date (2024-03-25, 2014-10, 2015-11/2016-12). "
               "Without it a placeholder is written that kg build refuses until replaced.")
 @click.option("--published-reason", help="Why that date (the dateline, or the reasoning).")
-@click.option("--lang", type=click.Choice(["ar", "en"]), help="Language (default: from the script).")
+@click.option("--lang", type=Choice(["ar", "en"]), help="Language (default: from the script).")
 @click.option("--grade", help="Admiralty grade, reliability A-F and credibility 1-6, e.g. B2 (default F6).")
 @click.option("--grade-reason", help="Why that grade.")
 @click.option("--title", help="The headline as printed.")
@@ -49,7 +50,11 @@ def add_source_command(obj: dict[str, object], file: Path, publisher: str | None
     """Store an article's text in sources/ byte for byte, with its metadata record.
 
     The id is src- and the first 8 hex digits of the text's SHA-256. A text already
-    stored is refused (exit 1), naming the source it duplicates.
+    stored is refused (exit 2, an input error), naming the source it duplicates.
+
+    \b
+    Example:
+      kg add-source article.txt --published 2024-03-25 --publisher 'Sky News Arabia' --grade B2
     """
     added = add_source(_root(obj), file, publisher=publisher, author=author, published=published,
                        published_reason=published_reason, lang=lang, grade=grade, grade_reason=grade_reason,
@@ -64,7 +69,8 @@ def add_source_command(obj: dict[str, object], file: Path, publisher: str | None
 @click.argument("source")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Draft file to write (default facts/drafts/SOURCE.yaml); '-' for standard output.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--format", "-f", "fmt", type=Choice(["yaml", "json"]), default="yaml", show_default=True,
+              help="Draft file format.")
 @click.option("--force", is_flag=True, help="Overwrite an existing draft (it may hold review edits).")
 @click.pass_obj
 def extract_command(obj: dict[str, object], source: str, output: Path | None, fmt: str, force: bool) -> None:
@@ -73,6 +79,10 @@ def extract_command(obj: dict[str, object], source: str, output: Path | None, fm
     Every candidate has status: candidate and span: [start, end] into the source text
     (text[start:end] == quote); relation and figure candidates name the rule that fired
     (cue:). kg build ignores facts/drafts/. Needs a built graph (kg build).
+
+    \b
+    Example:
+      kg extract src-3fb481a9 -o - -f json
     """
     root = _root(obj)
     rules = load_rules()
@@ -98,14 +108,18 @@ def extract_command(obj: dict[str, object], source: str, output: Path | None, fm
 
 @click.command("drafts")
 @click.option("--check", is_flag=True, help="Exit 1 when a candidate's span does not give its quote.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option("--format", "-f", "fmt", type=Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
 @click.pass_obj
 def drafts_command(obj: dict[str, object], check: bool, fmt: str) -> None:
     """List the drafts in facts/drafts/, the candidates each still holds, and check their spans.
 
     A span [start, end] must still give the quote (text[start:end] == quote); the ones that
     do not are listed after the table.
+
+    \b
+    Example:
+      kg drafts --check
     """
     reports = review_drafts(_root(obj))
     rows = [{"file": r.file, "source": r.source, **r.counts, "bad_spans": len(r.bad_spans),
@@ -126,8 +140,8 @@ def drafts_command(obj: dict[str, object], check: bool, fmt: str) -> None:
               "(default: tests/data/extract/unseen of the project, when present).")
 @click.option("--misses", is_flag=True, help="Also list what was not found, per source.")
 @click.option("--check", is_flag=True, help="Exit 1 when the totals miss the targets.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option("--format", "-f", "fmt", type=Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Output format.")
 @click.pass_obj
 def extract_score_command(obj: dict[str, object], sources: tuple[str, ...], dev: Path | None, misses: bool,
                           check: bool, fmt: str) -> None:
@@ -138,6 +152,10 @@ def extract_score_command(obj: dict[str, object], sources: tuple[str, ...], dev:
     recall and wrong links to existing entities per kind of candidate, on the seed articles
     and on the development set (targets there: recall 80%, precision 85% per kind, at most
     one wrong link to an existing attack).
+
+    \b
+    Example:
+      kg extract-score --misses
     """
     root = _root(obj)
     rules = load_rules()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cli.choices import Choice
 from kg.atomic import check_output, write_files
 from kg.errors import fail
 from kg.export.exports import by_name, default_exports
@@ -16,7 +17,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @click.command("export")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), required=True, help="Export format.")
+@click.option("--format", "-f", "fmt", type=Choice(FORMATS), required=True, help="Export format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="File (or folder, for csv) to write; standard output if omitted.")
 @click.option("--force", is_flag=True, help="Allow writing outside the current directory.")
@@ -24,7 +25,12 @@ UTF8_BOM = b"\xef\xbb\xbf"
               "reads the Arabic as UTF-8 (other tools may show it as a stray character).")
 @click.pass_obj
 def export_command(obj: dict[str, object], fmt: str, output: Path | None, force: bool, bom: bool) -> None:
-    """Write one export format of the built graph to a file or standard output."""
+    """Write one export format of the built graph to a file or standard output.
+
+    \b
+    Example:
+      kg export -f stix -o stix-bundle.json
+    """
     if bom and fmt != "csv":
         raise fail("--bom", f"only csv files take a byte order mark, not {fmt}", hint="drop --bom", exit_code=2)
     root = Path(str(obj["root"]))

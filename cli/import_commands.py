@@ -10,7 +10,12 @@ import click
 
 @click.group("import")
 def import_group() -> None:
-    """Import event datasets next to the curated facts (into imports/)."""
+    """Import event datasets next to the curated facts (into imports/).
+
+    \b
+    Example:
+      kg import gtd globalterrorismdb.csv --encoding latin-1
+    """
 
 
 @import_group.command("gtd")
@@ -25,6 +30,10 @@ def gtd_command(obj: dict[str, object], file: Path, source_id: str | None, stric
     """Turn each row into attacks, claims, casualty reports, places and groups, linked to curated entities.
 
     Bad rows are reported with their line and skipped (exit 0 with a count); --strict fails instead.
+
+    \b
+    Example:
+      kg import gtd globalterrorismdb.csv --encoding latin-1
     """
     from tqdm import tqdm
 

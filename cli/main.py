@@ -7,6 +7,9 @@ the STIX library or the server: importing every module took 0.5 s of each query.
 
 from __future__ import annotations
 
+import gc
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,49 @@ def cli(ctx: click.Context, project: Path, debug: bool) -> None:
     ctx.obj = {"root": project, "debug": debug}
 
 
+QUICK = frozenset({"resolve", "attacks", "conflicts", "affiliations", "connections", "lineage", "timeline",
+                   "query", "prefixes", "coverage", "validate"})
+"""Commands that answer and exit: short-lived, with no worker process or server to wind down."""
+
+
+def command_name(argv: list[str]) -> str | None:
+    """The subcommand a command line asks for: its first word that is no group option.
+
+    >>> command_name(["-C", "project", "--debug", "affiliations", "isis-k"])
+    'affiliations'
+    >>> command_name(["--project=x", "build"]), command_name(["--version"])
+    ('build', None)
+    """
+    words = iter(argv)
+    for word in words:
+        if word in ("-C", "--project"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(*args: Any) -> None:
-    """Console-script entry point."""
-    cli(*args)
+    """Console-script entry point.
+
+    A query command runs with the garbage collector off and leaves by ``os._exit`` once its
+    output is flushed: collecting the import-time objects, then tearing the interpreter
+    down, took about 0.1 s of a 0.3 s answer, and such a process frees nothing it needs to.
+    """
+    if command_name(sys.argv[1:]) not in QUICK:
+        cli(*args)
+        return
+    gc.disable()
+    try:
+        cli(*args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # kg attacks | head: the reader left; say nothing more
+        pass
+    os._exit(code)

@@ -44,6 +44,10 @@ def push_command(obj: dict[str, object], endpoint: str, graph: str, chunk: int, 
     """Replace a named graph in a SPARQL 1.1 store with the build (exports/graph.nt), then each source's graph.
 
     Idempotent: pushing twice leaves the same triples. Progress goes to standard error.
+
+    \b
+    Example:
+      kg push --endpoint http://localhost:7878/store
     """
     auth = credentials(user)
     report = push(Path(str(obj["root"])), endpoint, graph=graph, chunk=chunk,

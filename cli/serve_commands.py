@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import click
 
+from kg.errors import fail
 from kg.serve.limits import MAX_QUERY_BYTES
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback exposes the graph to the network.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (a busy one is refused with exit 2).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (each holds the store open read-only).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
@@ -39,7 +43,12 @@ def serve_command(obj: dict[str, object], host: str, port: int, workers: int, ti
     """Serve the built graph: a SPARQL 1.1 Protocol endpoint at /sparql, entity pages, search.
 
     Read-only: updates and LOAD get 403, SERVICE too unless --allow-service.
+
+    \b
+    Example:
+      kg serve --port 8000
     """
+    check_port(host, port)
     import uvicorn  # the web stack loads only for this command: other commands start faster
 
     from kg.serve.app import Settings, create_app
@@ -55,6 +64,19 @@ def serve_command(obj: dict[str, object], host: str, port: int, workers: int, ti
         click.echo(f"warning: listening on {host}: anyone who can reach it can query the graph", err=True)
     click.echo(f"serving {root / 'exports'} at http://{host}:{port}/ (SPARQL: /sparql); Ctrl-C stops", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail in one line, before loading anything, when the address is taken (or not ours to bind)."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise fail(f"{host}:{port}", "the port is in use", hint=f"try --port {port + 1 if port else 8001}",
+                       exit_code=2) from None
+        raise fail(f"{host}:{port}", f"cannot listen there: {exc.strerror or exc}",
+                   hint="check --host and --port", exit_code=2) from None
 
 
 COMMANDS = [serve_command]

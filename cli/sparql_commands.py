@@ -7,17 +7,14 @@ from typing import Any
 
 import click
 import pyoxigraph
-from rdflib import Graph
 
+from cli.choices import Choice
 from cli.deadline import deadline
 from cli.output import emit, format_options, render
-from kg.analysis.resolve import Resolver
 from kg.errors import fail
-from kg.export.jsonld import compact, dump_json
 from kg.namespaces import PREFIXES, curie, prologue_line
 from kg.store.push import DEFAULT_GRAPH
 from kg.store.query import library, library_bindings, read_query_file, run, term
-from kg.store.remote import remote_names_graph, remote_query
 from kg.store.store import graph_of, open_store
 
 RESULT_FORMATS = {"json": pyoxigraph.QueryResultsFormat.JSON, "csv": pyoxigraph.QueryResultsFormat.CSV,
@@ -45,7 +42,7 @@ def _short(node: Any) -> str:
                    "type in their header; ad-hoc queries take <iri>, prefix:local, \"text\"@lang, "
                    "\"5\"^^xsd:integer or plain text, and must select ?NAME.")
 @click.option("--list", "list_library", is_flag=True, help="List the library's queries and their parameters.")
-@click.option("--format", "-f", "fmt", type=click.Choice(SOLUTION_FORMATS + GRAPH_FORMATS),
+@click.option("--format", "-f", "fmt", type=Choice(SOLUTION_FORMATS + GRAPH_FORMATS),
               help="SELECT and ASK: table (default), json, csv, tsv, xml (SPARQL 1.1 results formats). "
                    "CONSTRUCT and DESCRIBE: turtle (default) or jsonld.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -67,6 +64,10 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
 
     Updates, LOAD and SERVICE are refused. The predeclared prefixes (kg prefixes) need no PREFIX line.
     With --endpoint, the same queries run on a remote store, parameters sent as a VALUES block.
+
+    \b
+    Example:
+      kg query --name affiliations-at --param org=isis-k --param date=2015-10
     """
     if list_library:
         emit(_listing(fmt or "table"), output)
@@ -89,8 +90,7 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
         chosen = queries[name]
         store = open_store(root, on_rebuild=_say)
         # names are resolved through the store's name index: no rdflib parse of the whole graph
-        resolver = (Resolver.for_project(root, graph_of(store)) if any(p.type == "entity" for p in chosen.params)
-                    else None)
+        resolver = (_resolver(root, store) if any(p.type == "entity" for p in chosen.params) else None)
         bindings = library_bindings(chosen, pairs, lambda value: resolver.one(value) if resolver else value)
         query_text = chosen.text
     else:
@@ -103,9 +103,19 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
     emit(mark + text_out, output)
 
 
+def _resolver(root: Path, store: pyoxigraph.Store) -> Any:
+    """The project's resolver, loaded only for a query that takes an entity (it reads through rdflib)."""
+    from kg.analysis.resolve import Resolver
+
+    return Resolver.for_project(root, graph_of(store))
+
+
 def _remote(endpoint: str, graph: str, text: str | None, file: Path | None, name: str | None,
             pairs: dict[str, str], timeout: float | None) -> Any:
     """The query run at a remote endpoint; entity names resolved from the remote graph's labels."""
+    from kg.analysis.resolve import Resolver
+    from kg.store.remote import remote_names_graph, remote_query
+
     if name is None:
         query_text = read_query_file(file) if file is not None else str(text)
         bindings = {key: term(value) for key, value in pairs.items()}
@@ -162,6 +172,10 @@ def _format(result: Any, fmt: str | None) -> str:
         return render(rows, "table", names)
     triples = list(result)
     nt = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+    from rdflib import Graph  # CONSTRUCT and DESCRIBE only: SELECT and ASK never load rdflib
+
+    from kg.export.jsonld import compact, dump_json
+
     graph = Graph().parse(data=nt.decode("utf-8"), format="nt")
     if fmt == "jsonld":
         return dump_json(compact(graph)).decode("utf-8")
@@ -177,6 +191,10 @@ def prefixes_command(fmt: str, output: Path | None) -> None:
 
     -f sparql prints them as PREFIX declarations on one line, to paste before a query for a
     client that parses it before sending it (Jena's rsparql, SERVICE from another store).
+
+    \b
+    Example:
+      kg prefixes -f csv
     """
     if fmt == "sparql":
         emit(prologue_line() + "\n", output)

@@ -167,7 +167,7 @@ def test_coverage_page_is_fresh() -> None:
     from kg.curate.coverage import markdown
 
     page = (REPO / "docs" / "coverage.md").read_text(encoding="utf-8")
-    assert markdown(load(REPO)) in page, "docs/coverage.md is stale: paste the output of kg coverage"
+    assert markdown(load(REPO)) in page, "docs/coverage.md is stale: paste the output of kg coverage -f markdown"
 
 
 @pytest.mark.parametrize(("name", "fmt"), [("graph.ttl", "turtle"), ("graph.jsonld", "json-ld")])

@@ -84,23 +84,30 @@ class AttackRow:
     claims: list[dict[str, str]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def dated(self) -> bool:
+        """Whether any source dates the attack: an undated one may fall in any window."""
+        return bool(self.earliest)
+
     def as_dict(self) -> dict[str, Any]:
-        """The row's fields (claims and figures shared, not copied)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The row's fields (claims and figures shared, not copied), and whether it is ``dated``."""
+        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "dated": self.dated}
 
 
 def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = None,
-             last: dt.date | None = None, place: URIRef | None = None) -> list[str]:
+             last: dt.date | None = None, place: URIRef | None = None, dated_only: bool = False) -> list[str]:
     """Ids of the attacks, optionally by a perpetrator (claimed or attributed), in a window, in a place.
 
-    Earliest first (undated last). The window keeps attacks whose date could fall in it
-    (partial dates included); ``place`` follows the location hierarchy, so a country
-    includes its cities.
+    Earliest first, undated last. The window keeps attacks whose date could fall in it
+    (partial dates included, and undated attacks, which may fall in any window, unless
+    ``dated_only``); ``place`` follows the location hierarchy, so a country includes its cities.
     """
     query, bindings = _scoped(_MATCHING, by, place, latest=_LATEST if first else "")
     after, before = (first.isoformat() if first else None), (last.isoformat() if last else None)
     found: dict[str, str] = {}
     for r in select_text(graph, query, **bindings):
+        if dated_only and r["earliest"] is None:
+            continue
         if after and r["latest"] is not None and r["latest"] < after:  # ISO dates sort as text
             continue
         if before and r["earliest"] is not None and r["earliest"] > before:

@@ -50,10 +50,25 @@ SELECT ?subject ?agent ?status ?fact ?source ?quote WHERE {
   ?statusNode skos:notation ?status .
 }"""
 
+# A disputed fact is listed under the entity it is about (the member, the attack, the group
+# formed, designated or estimated, the one alleged about, or itself when it is an entity, an
+# attack say), never under a fact id; an
+# affiliation's value says what is disputed ("subordinate-to isis").
 _DISPUTED = """
-SELECT ?subject ?fact ?source ?quote WHERE {
+SELECT ?subject ?value ?fact ?source ?quote WHERE {
   ?fact mkg:quote ?quote ; mkg:claimStatus mkgv:status-disputed ; prov:wasDerivedFrom ?source .
-  BIND (?fact AS ?subject)
+  OPTIONAL { ?fact org:member ?member ; org:organization ?org ; org:role ?roleNode . ?roleNode skos:notation ?role }
+  OPTIONAL { ?fact mkg:attack ?attack }
+  OPTIONAL { ?fact org:resultingOrganization ?resulting }
+  OPTIONAL { ?fact org:originalOrganization ?original }
+  OPTIONAL { ?fact mkg:designatedOrganization ?designated }
+  OPTIONAL { ?fact mkg:estimateOf ?estimated }
+  OPTIONAL { ?fact mkg:about ?about }
+  OPTIONAL { VALUES ?entityClass { mkg:Attack mkg:Organization mkg:Person mkg:Location }
+             ?fact a ?entityClass . BIND (?fact AS ?itself) }
+  BIND (COALESCE(?member, ?attack, ?resulting, ?original, ?designated, ?estimated, ?about, ?itself) AS ?subject)
+  FILTER (BOUND(?subject))
+  BIND (IF(BOUND(?role), CONCAT(?role, " ", STRAFTER(STR(?org), STR(mkgd:))), "disputed") AS ?value)
 }"""
 
 
@@ -78,7 +93,7 @@ def conflicts(graph: Graph) -> list[Conflict]:
     found += _group(graph, _FORMATIONS, lambda r: "founding date", lambda r: str(r.edtf))
     found += _group(graph, _PERPETRATORS, lambda r: "perpetrator", lambda r: short(r.agent))
     for r in select(graph, _DISPUTED):
-        found.append(Conflict("disputed", short(r.subject), [_version(r, "disputed")]))
+        found.append(Conflict("disputed", short(r.subject), [_version(r, str(r.value))]))
     return sorted(found, key=lambda c: (c.topic, c.subject))
 
 

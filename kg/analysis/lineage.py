@@ -11,6 +11,11 @@ from kg.analysis.relations import Relation
 
 LINEAGE_ROLES = ("branch-of",)
 """Affiliation roles that also count as parentage (a province of its parent)."""
+MOVES = ("defection", "renunciation")
+"""Changes that may move people rather than organizations (``ontology/vocab.ttl``). When the
+fact names the people who moved (its agents), the organization they went to does not descend
+from the one they left: the people's ``left``/``joined`` relations say it, not lineage. Without
+agents, the resulting organization is the one that left (a faction), and it is lineage."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,13 @@ class Link:
 def lineage_graph(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Only the parentage edges, child → parent."""
     out = nx.MultiDiGraph()
+    rels: list[Relation] = [data["rel"] for *_, data in net.edges(data=True)]
+    moved = {fact for rel in rels if rel.kind in ("left", "joined") for fact in rel.facts}
     for u, v, key, data in net.edges(keys=True, data=True):
-        rel: Relation = data["rel"]
-        if rel.kind == "lineage" or (rel.kind == "affiliation" and rel.relation in LINEAGE_ROLES):
+        rel = data["rel"]
+        people_moved = rel.relation in MOVES and set(rel.facts) <= moved
+        if (rel.kind == "lineage" and not people_moved
+                or rel.kind == "affiliation" and rel.relation in LINEAGE_ROLES):
             out.add_edge(u, v, key=key, rel=rel)
     return out
 
@@ -55,6 +64,8 @@ def lineage(net: nx.MultiDiGraph, org: str, direction: str = "both") -> list[Lin
 
 
 def _walk(tree: nx.MultiDiGraph, start: str, *, up: bool) -> list[Link]:
+    """Breadth first from ``start``; an edge back to ``start`` (a cycle) is not followed:
+    an organization is never its own ancestor or descendant."""
     seen, frontier, links, depth = {start}, [start], [], 0
     while frontier:
         depth += 1
@@ -62,6 +73,8 @@ def _walk(tree: nx.MultiDiGraph, start: str, *, up: bool) -> list[Link]:
         for node in frontier:
             edges = tree.out_edges(node, data=True) if up else tree.in_edges(node, data=True)
             for u, v, data in sorted(edges, key=lambda e: (e[0], e[1], e[2]["rel"].facts)):
+                if (v if up else u) == start:
+                    continue
                 links.append(Link(u, v, data["rel"], depth, "up" if up else "down"))
                 nxt = v if up else u
                 if nxt not in seen:
@@ -71,29 +84,41 @@ def _walk(tree: nx.MultiDiGraph, start: str, *, up: bool) -> list[Link]:
     return links
 
 
+def _edges(links: list[Link]) -> list[tuple[str, str, str]]:
+    """Each drawn edge once: (child, parent, label), in the order first met.
+
+    Several sources stating the same change, or a link met walking both up and down,
+    are one arrow.
+    """
+    edges = []
+    for link in links:
+        d = link.as_dict()
+        edge = (link.child, link.parent, f'{d["relation"]} {d["date"]}'.strip())
+        if edge not in edges:
+            edges.append(edge)
+    return edges
+
+
 def to_dot(links: list[Link], labels: dict[str, str]) -> str:
-    """Graphviz DOT, parent above child."""
+    """Graphviz DOT, parent above child, each edge once."""
     lines = ["digraph lineage {", "  rankdir=BT;", "  node [shape=box];"]
     for node in sorted({n for link in links for n in (link.child, link.parent)}):
         lines.append(f'  "{node}" [label="{_esc(labels.get(node, node))}"];')
-    for link in links:
-        d = link.as_dict()
-        lines.append(f'  "{link.child}" -> "{link.parent}" [label="{_esc(d["relation"])} {_esc(d["date"])}"];')
+    for child, parent, label in _edges(links):
+        lines.append(f'  "{child}" -> "{parent}" [label="{_esc(label)}"];')
     lines.append("}")
     return "\n".join(lines)
 
 
 def to_mermaid(links: list[Link], labels: dict[str, str]) -> str:
-    """A Mermaid flowchart, parent above child."""
+    """A Mermaid flowchart, parent above child, each edge once."""
     nodes = sorted({n for link in links for n in (link.child, link.parent)})
     ids = {n: f"n{i}" for i, n in enumerate(nodes)}
     lines = ["flowchart BT"]
     for node, short in ids.items():
         lines.append(f'  {short}["{_esc(labels.get(node, node))}"]')
-    for link in links:
-        d = link.as_dict()
-        label = f'{d["relation"]} {d["date"]}'.strip()
-        lines.append(f'  {ids[link.child]} -->|"{_esc(label)}"| {ids[link.parent]}')
+    for child, parent, label in _edges(links):
+        lines.append(f'  {ids[child]} -->|"{_esc(label)}"| {ids[parent]}')
     return "\n".join(lines)
 
 

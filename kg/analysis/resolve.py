@@ -64,6 +64,28 @@ class Candidate:
     score: float
     matched: str
     active: str = ""
+    how: str = "exact"  # exact | unqualified | words | fuzzy: see :data:`HOW`
+
+    def why(self) -> str:
+        """How the name matched, for a person: ``matched 'ISIS-K' fuzzily (92)``."""
+        return f"matched {self.matched!r} {HOW[self.how].format(score=self.score)}"
+
+
+HOW = {"exact": "exactly", "unqualified": "exactly but for its parenthesis",
+       "words": "as whole words", "fuzzy": "fuzzily ({score:.0f})"}
+"""How a name can match one of an entity's names, best first."""
+UNQUALIFIED_SCORE = 98.0
+"""A name equal to a label without its parenthesis ("Islamic State" for "Islamic State (ISIS)"):
+above any fuzzy or whole-word match (90), below an exact one, so an import never links on it."""
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The one entity a name was read as, and a note when it was not read exactly."""
+
+    iri: URIRef
+    note: str = ""
 
 
 @dataclass
@@ -97,6 +119,8 @@ _LABELS = ("SELECT ?entity ?name WHERE {" + _ENTITIES
 
 INDEX = Path(".kg") / "names.json"
 """The name index of the store, cached beside it (see :func:`project_index`)."""
+INDEX_FORMAT = 2
+"""Bumped when the index's shape changes, so an older cache is made anew."""
 
 
 def name_index(graph: Graph) -> dict[str, Any]:
@@ -112,7 +136,10 @@ def name_index(graph: Graph) -> dict[str, Any]:
             names[str(row.entity)].add(str(row.name))
     rows = [[key, entity, text] for entity in sorted(names) for text in sorted(names[entity])
             for key in [match_key(text)] if key]
-    return {"types": types, "names": rows}
+    # "Islamic State (ISIS)" is also found as "Islamic State": the rows of labels without their parenthesis
+    unqualified = [[key, entity, text] for _, entity, text in rows if "(" in text
+                   for key in [match_key(_PARENTHESIS.sub("", text))] if key and key != match_key(text)]
+    return {"format": INDEX_FORMAT, "types": types, "names": rows + unqualified, "unqualified": len(rows)}
 
 
 def project_index(root: Path, graph: Graph, *, digest: str | None = None) -> dict[str, Any]:
@@ -127,7 +154,7 @@ def project_index(root: Path, graph: Graph, *, digest: str | None = None) -> dic
     path = root / INDEX
     try:
         cached: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        if digest and cached.get("digest") == digest:
+        if digest and cached.get("digest") == digest and cached.get("format") == INDEX_FORMAT:
             return cached
     except (OSError, ValueError):
         pass
@@ -149,6 +176,7 @@ class Resolver:
         self._owners: list[tuple[str, str]] = [(entity, text) for _, entity, text in found["names"]]
         self._padded = "".join(f" {key} \n" for key in self._keys)  # for whole-word search, see _scores
         self._starts = list(accumulate((len(key) + 3 for key in self._keys[:-1]), initial=0))
+        self._unqualified: int = found.get("unqualified", len(self._keys))  # rows from here on: see name_index
 
     @classmethod
     def for_project(cls, root: Path, graph: Graph, *, digest: str | None = None) -> Resolver:
@@ -166,17 +194,20 @@ class Resolver:
         candidate's active years (one query each: :meth:`one` does without them).
         """
         key = match_key(name)
-        best: dict[str, tuple[float, str]] = {}
+        best: dict[str, tuple[float, str, str]] = {}
         if not key:
             return Resolution(name)
         for index, score in self._scores(key).items():
             entity, text = self._owners[index]
             if types and self._types[entity] not in types:
                 continue
-            if score > best.get(entity, (-1.0, ""))[0]:
-                best[entity] = (score, text)
+            how = _how(key, self._keys[index])
+            if how == "exact" and index >= self._unqualified:
+                score, how = UNQUALIFIED_SCORE, "unqualified"
+            if score > best.get(entity, (-1.0, "", ""))[0]:
+                best[entity] = (score, text, how)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        return Resolution(name, [self._candidate(URIRef(e), s, t, active) for e, (s, t) in ranked])
+        return Resolution(name, [self._candidate(URIRef(e), s, t, h, active) for e, (s, t, h) in ranked])
 
     def _scores(self, key: str) -> dict[int, float]:
         """The :func:`_score` of each name that reaches :data:`FUZZY_FLOOR`, by its position.
@@ -197,19 +228,43 @@ class Resolver:
 
     def one(self, name: str, *, types: tuple[str, ...] = ()) -> URIRef:
         """The single entity a name refers to; raise a one-line error when none or several."""
+        return self.choose(name, types=types).iri
+
+    def choose(self, name: str, *, types: tuple[str, ...] = (), purpose: str = "") -> Reading:
+        """The single entity a name refers to, with a note when it was read fuzzily.
+
+        Raises a one-line error (exit 2) when no entity matches, when several do (each
+        with how it matched), or when the name is exactly an entity of another type than
+        ``types`` (``purpose`` says what the command needs, e.g. "lineage is for organizations").
+        """
         iri = str(ID) + name.strip()
-        if self._types.get(iri) in (types or ENTITY_CLASSES.values()):
-            return URIRef(iri)  # an id names one entity, even when an imported label reads the same
+        kind = self._types.get(iri)
+        if kind is not None and (not types or kind in types):
+            return Reading(URIRef(iri))  # an id names one entity, even when an imported label reads the same
         result = self.resolve(name, types=types, active=False)
+        if types and (result.best is None or result.best.how != "exact"):
+            wrong = (name.strip(), kind) if kind else self._exact_elsewhere(name, types)
+            if wrong:
+                raise fail(name, f"{wrong[0]} is a {wrong[1]}; {purpose or 'this needs ' + ' or '.join(types)}",
+                           hint="kg resolve lists every entity a name may mean", exit_code=2)
         if result.best is None:
             raise fail(name, "no entity matches this name",
                        hint="try kg resolve with a shorter name or another spelling", exit_code=2)
         if result.ambiguous:
             close = [c for c in result.candidates if c.score >= result.candidates[0].score - AMBIGUITY_MARGIN]
-            listing = "; ".join(f"{c.id} ({c.type}: {c.label_en})" for c in close)
+            listing = "; ".join(f"{c.id} ({c.type}: {c.label_en}; {c.why()})" for c in close)
             raise fail(name, f"ambiguous name: {listing}",
                        hint="pass one of these ids instead", exit_code=2)
-        return URIRef(result.best.iri)
+        best = result.best
+        note = "" if best.how == "exact" else f"read {name!r} as {best.id} ({best.why()})"
+        return Reading(URIRef(best.iri), note)
+
+    def _exact_elsewhere(self, name: str, types: tuple[str, ...]) -> tuple[str, str] | None:
+        """The id and type of the entity ``name`` exactly names, when it is of none of ``types``."""
+        other = self.resolve(name, active=False).best
+        if other is None or other.how != "exact" or other.type in types:
+            return None
+        return other.id, other.type
 
     def type_of(self, entity_id: str) -> str | None:
         """The type of an entity by its id (``Organization``…), or ``None`` when the store has no such entity."""
@@ -219,9 +274,9 @@ class Resolver:
         """An entity as a candidate (labels, note, type, active years), by its id; ``None`` if unknown."""
         if self.type_of(entity_id) is None:
             return None
-        return self._candidate(ID[entity_id], 100.0, entity_id, active)
+        return self._candidate(ID[entity_id], 100.0, entity_id, "exact", active)
 
-    def _candidate(self, entity: URIRef, score: float, matched: str, active: bool) -> Candidate:
+    def _candidate(self, entity: URIRef, score: float, matched: str, how: str, active: bool) -> Candidate:
         g = self.graph
         labels = {getattr(lab, "language", None): str(lab) for lab in g.objects(entity, SKOS.prefLabel)}
         notes = {getattr(n, "language", None): str(n) for n in g.objects(entity, SKOS.scopeNote)}
@@ -229,8 +284,15 @@ class Resolver:
             id=str(entity).removeprefix(str(ID)), iri=str(entity), type=self._types[str(entity)],
             label_en=labels.get("en", ""), label_ar=labels.get("ar", ""),
             note=notes.get("en", ""), score=round(score, 1), matched=matched,
-            active=active_years(g, entity) if active else "",
+            active=active_years(g, entity) if active else "", how=how,
         )
+
+
+def _how(query: str, choice: str) -> str:
+    """Which of :data:`HOW` a name key matched a name by (``_score`` gives its score)."""
+    if query == choice:
+        return "exact"
+    return "words" if f" {query} " in f" {choice} " and len(query) >= 4 else "fuzzy"
 
 
 def _score(query: str, choice: str, **_: object) -> float:

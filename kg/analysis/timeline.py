@@ -9,6 +9,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from kg.analysis.attacks import short
+from kg.namespaces import ID
 from kg.store.sparql import select_text
 
 # Named nodes rather than paths, and the entity reached through a triple pattern in each
@@ -54,9 +55,11 @@ class Event:
     source: str
     gloss: str
     quote: str
+    others: tuple[str, ...] = ()
+    """The other parties or events of the fact: the organization joined, the attack claimed, the place."""
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "others": list(self.others)}
 
 
 def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
@@ -66,11 +69,21 @@ def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
     With ``first``/``last``, an event is kept when its date may fall in the window.
     """
     events = set()
+    others: dict[str, tuple[str, ...]] = {}
     for r in select_text(graph, _TIMELINE, entity=entity):  # as text: an entity page's time went to making terms
-        earliest, latest = str(r["earliest"]), str(r["latest"])
+        earliest, latest, fact = str(r["earliest"]), str(r["latest"]), str(r["fact"])
         if first and dt.date.fromisoformat(latest) < first or last and dt.date.fromisoformat(earliest) > last:
             continue
+        if fact not in others:
+            others[fact] = _others(graph, URIRef(fact), entity)
         events.add(Event(earliest, latest, str(r["edtf"]), str(r["precision"]), str(r["what"]),
-                         str(r["type"]), short(r["fact"]), str(r["status"]), short(r["source"]),
-                         r["gloss"] or "", str(r["quote"])))
+                         str(r["type"]), short(fact), str(r["status"]), short(r["source"]),
+                         r["gloss"] or "", str(r["quote"]), others[fact]))
     return sorted(events, key=lambda e: (e.earliest, e.latest, e.type, e.fact, e.what))
+
+
+def _others(graph: Graph, fact: Any, entity: URIRef) -> tuple[str, ...]:
+    """The curated entities a fact names besides ``entity``: not its sources, nor its own nodes (dates)."""
+    found = {short(o) for _, o in graph.predicate_objects(fact)
+             if isinstance(o, URIRef) and o != entity and str(o).startswith(str(ID)) and "#" not in str(o)}
+    return tuple(sorted(name for name in found if not name.startswith("src-")))

@@ -89,7 +89,7 @@ def add_source(root: Path, path: Path, *, publisher: str | None = None, author: 
     duplicate = find_duplicate(root, digest)
     if duplicate:
         raise fail(str(path), f"duplicate text: already stored as {duplicate}",
-                   hint=f"use kg extract {duplicate}", exit_code=1)
+                   hint=f"use kg extract {duplicate}", exit_code=2)
     sid = source_id(data)
     if (root / "sources" / f"{sid}.yaml").exists() or (root / "sources" / f"{sid}.txt").exists():
         raise fail(str(path), f"{sid} exists with a different text (hash prefix collision)",

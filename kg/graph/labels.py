@@ -7,7 +7,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from kg.namespaces import ID
+from kg.namespaces import ID, MKG
 
 
 def by_language(graph: Graph, node: Any) -> dict[str, str]:
@@ -31,3 +31,14 @@ def english(graph: Graph, entity_id: str) -> str:
     A direct lookup: resolving the id as a name would score it against every name in the store.
     """
     return by_language(graph, ID[entity_id]).get("en", entity_id)
+
+
+def role_names(graph: Graph) -> list[str]:
+    """The notation of every role of the vocabulary (``mkg:RoleScheme``), sorted.
+
+    >>> from kg.curate.vocab import vocabulary
+    >>> "branch-of" in vocabulary().notations("Role")
+    True
+    """
+    return sorted(str(graph.value(concept, SKOS.notation))
+                  for concept in graph.subjects(SKOS.inScheme, MKG.RoleScheme))

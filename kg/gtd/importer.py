@@ -145,7 +145,7 @@ def _refuse_empty(path: Path, result: Imported, overlap: list[tuple[int, str]], 
         raise fail(str(path), f"eventid {eventid} is already imported from {earlier[eventid]} "
                    f"({len(overlap)} of this file's rows are)", line=line,
                    hint=f"to load a newer release in its place, delete imports/{earlier[eventid]}.* first; "
-                   "records are never merged", exit_code=1)
+                   "records are never merged", exit_code=2)
     if result.rows == 0:
         raise fail(str(path), "the file has a header and no rows",
                    hint="export the rows too, or check you gave the right file", exit_code=1)
@@ -175,7 +175,7 @@ def _refuse_duplicate(root: Path, path: Path, dataset_id: str, sha: str) -> None
         record = yaml.safe_load(existing.read_text(encoding="utf-8")) or {}
         if record.get("sha256") == sha:
             raise fail(str(path), f"already imported as {record.get('id')}",
-                       hint="nothing to do: the same file gives the same records", exit_code=1)
+                       hint="nothing to do: the same file gives the same records", exit_code=2)
     if (root / IMPORTS / f"{dataset_id}.yaml").exists():
         raise fail(str(path), f"another file was imported as {dataset_id}", hint="pass another --source-id",
                    exit_code=2)

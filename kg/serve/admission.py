@@ -8,8 +8,9 @@ runaways arrive, the pool (:mod:`kg.serve.pool`) asks this gate:
   slow last. A client sending runaways over and over then waits behind everyone else.
 * **Who may run slow.** At most ``slots`` queries may run past ``slow_after`` at once
   (the pool lends a worker for each, so the fast queries keep theirs). A query that turns
-  slow while the slots are full is stopped; a query that ran slow last time is refused at
-  once, before it takes a worker, while the slots are full.
+  slow while the slots are full is stopped, unless it was fast last time (then the machine
+  is only loaded, and it goes on to its deadline); a query that ran slow last time is
+  refused at once, before it takes a worker, while the slots are full.
 
 The history is small (the last 4,096 queries) and lives as long as the server.
 """

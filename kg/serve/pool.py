@@ -12,8 +12,8 @@ Runaways must not starve the fast queries. A query still running after ``slow_af
 seconds is slow, and for each slow query the pool lends one more worker, started beside
 it, so the fast queries keep as many workers as before; when the slow query ends
 (answered or killed), one worker goes back. At most as many queries as the pool has
-workers may run slow at once; :mod:`kg.serve.admission` stops the next one (503) and
-puts fast queries first in the queue for a free worker. Clients that send nothing but
+workers may run slow at once; :mod:`kg.serve.admission` stops the next one (503; not one
+that was fast last time) and puts fast queries first in the queue for a free worker. Clients that send nothing but
 runaways then hold the lent workers, never the others, and fast queries keep being answered.
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.atomic import exit_with_parent
-from kg.serve.admission import Gate
+from kg.serve.admission import FAST, Gate
 from kg.serve.execute import Job, Reply, execute
 
 # spawn, not fork: the server has threads, and a forked child would inherit their locks
@@ -153,9 +153,13 @@ class Pool:
             return Reply.error(503, f"{job.name}: every query worker is busy (hint: try again shortly)")
         slow = threading.Event()  # set when the job took a slow slot (and the pool lent a worker for it)
 
+        known_fast = self.gate.priority(key) == FAST
+
         def became_slow() -> bool:
             if not self.gate.turn_slow():
-                return False
+                # the slots are full: a query that was fast before is only slowed down (a loaded
+                # machine): it goes on, to its deadline; any other stops here
+                return known_fast
             slow.set()
             worker.yield_cpu()
             self._lend()

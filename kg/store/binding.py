@@ -16,11 +16,10 @@ so the plan cannot start from the value. On 200,000 imported incidents, ``lineag
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pyoxigraph
-from rdflib import Literal, URIRef
 
 from kg.errors import fail
 
@@ -30,6 +29,18 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 _TOKEN = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
                     r'|[?$]?[A-Za-z_][\w-]*(?::[\w.-]*)?|.', re.DOTALL)
+
+
+def tokens(text: str) -> Iterator[re.Match[str]]:
+    """The query's tokens that mean something: comments and white space left out; a string,
+    an IRI, a variable or a (prefixed) name is one token, anything else one character.
+
+    >>> [m.group() for m in tokens('ASK { ?s a "SERVICE" } # SERVICE')]
+    ['ASK', '{', '?s', 'a', '"SERVICE"', '}']
+    """
+    for match in _TOKEN.finditer(text):
+        if match.group()[0] != "#" and not match.group().isspace():
+            yield match
 
 
 def values_block(bindings: Mapping[str, Any]) -> str:
@@ -46,9 +57,14 @@ def values_block(bindings: Mapping[str, Any]) -> str:
 def as_oxigraph(value: Any) -> Any:
     """An rdflib term as the same pyoxigraph term; pyoxigraph terms pass through.
 
+    >>> from rdflib import Literal
     >>> as_oxigraph(Literal("Khorasan", lang="en"))
     <Literal value=Khorasan language=en>
     """
+    if isinstance(value, pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode):
+        return value
+    from rdflib import Literal, URIRef  # only an rdflib term gets here: the SPARQL path never loads rdflib
+
     if isinstance(value, URIRef):
         return pyoxigraph.NamedNode(str(value))
     if isinstance(value, Literal):

@@ -29,7 +29,7 @@ import pyoxigraph
 
 from kg import dates
 from kg.errors import fail
-from kg.namespaces import CURATED_GRAPH, ID, PREFIXES, prefix_map
+from kg.namespaces import CURATED_GRAPH, PREFIXES, prefix_map
 from kg.resources import resource_dir
 from kg.store.binding import with_values
 from kg.store.sparql_safety import check_query, oxigraph_syntax_error
@@ -147,7 +147,7 @@ def iri_term(value: str) -> pyoxigraph.NamedNode:
         return _named(str(PREFIXES[prefix]) + local, value)
     if re.match(r"[A-Za-z][\w+.-]*:", value):
         return _named(value, value)
-    return _named(str(ID) + value, value)
+    return _named(PREFIXES["mkgd"] + value, value)
 
 
 def typed(param: Param, value: str, resolve: Callable[[str], Any]) -> dict[str, Any]:

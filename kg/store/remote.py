@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
-import requests
-from rdflib import Graph
+
+if TYPE_CHECKING:  # requests and rdflib load only when a remote store is asked (0.1 s and 0.3 s)
+    import requests
+    from rdflib import Graph
 
 from kg.errors import fail
 from kg.namespaces import sparql_prologue
@@ -50,6 +52,8 @@ def request(method: str, url: str, *, what: str, timeout: float | None, **kwargs
     http://127.0.0.1:9/sparql: query: cannot reach the server: connection refused (hint: check the URL and that \
 the server runs)
     """
+    import requests
+
     try:
         response = requests.request(method, url, timeout=timeout, **kwargs)
     except requests.Timeout:
@@ -158,6 +162,8 @@ def remote_names_graph(endpoint: str, graph: str | None, timeout: float | None) 
 
     What :class:`kg.analysis.resolve.Resolver` needs to resolve an ``entity`` parameter on that server.
     """
+    from rdflib import Graph
+
     triples = remote_query(endpoint, NAMES_QUERY, {}, name="names", graph=graph, timeout=timeout)
     data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
     return Graph().parse(data=data.decode("utf-8"), format="nt")

@@ -20,9 +20,9 @@ import hashlib
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
-from rdflib import Graph
 
 from kg.atomic import Busy, locked, recover, write_files
 from kg.errors import KgError, fail, syntax_error
@@ -39,7 +39,9 @@ from kg.store.generations import (
     name_of,
     publish,
 )
-from kg.store.store_view import view
+
+if TYPE_CHECKING:  # rdflib loads only for the commands that read the graph through it
+    from rdflib import Graph
 
 BUILT = Path("exports") / "graph.nt"
 PER_SOURCE = Path("exports") / "graph.trig"
@@ -110,6 +112,8 @@ def open_graph(root: Path) -> Graph:
 
     Exact rdflib terms (for comparisons and exports); queries use :func:`stored_graph`.
     """
+    from rdflib import Graph
+
     graph = bind_prefixes(Graph())
     graph.parse(_built(root), format="nt")
     return graph
@@ -129,6 +133,8 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
 
 def graph_of(store: pyoxigraph.Store) -> Graph:
     """An open store's default graph as a read-only rdflib ``Graph`` (:mod:`kg.store.store_view`)."""
+    from kg.store.store_view import view
+
     return bind_prefixes(view(store))
 
 

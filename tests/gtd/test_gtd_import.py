@@ -172,7 +172,7 @@ def test_an_incident_imported_from_another_file_is_refused(project: Path, tmp_pa
                     "202401030001,2024,1,3,Iran,Khorasan Chapter of the Islamic State\n", encoding="utf-8")
     code, _, err = run(project, "import", "gtd", str(path))
     dataset = next(name for name in before if name.endswith(".nt")).removesuffix(".nt")
-    assert code == 1 and err.strip() == (
+    assert code == 2 and err.strip() == (  # an input error: the README's exit codes
         f"error: {path}:3: eventid 202401030001 is already imported from {dataset} (1 of this file's rows are) "
         f"(hint: to load a newer release in its place, delete imports/{dataset}.* first; records are never merged)")
     assert sorted(p.name for p in (project / "imports").iterdir()) == before
@@ -218,7 +218,7 @@ def test_importing_the_same_file_twice_is_refused(project: Path) -> None:
     assert run(project, "import", "gtd", str(SAMPLE))[0] == 0
     before = {p.name: p.read_bytes() for p in (project / "imports").iterdir()}
     code, _, err = run(project, "import", "gtd", str(SAMPLE), "--source-id", "gtd-again")
-    assert code == 1 and "already imported as gtd-" in err
+    assert code == 2 and "already imported as gtd-" in err  # an input error: the README's exit codes
     assert {p.name: p.read_bytes() for p in (project / "imports").iterdir()} == before
 
 

@@ -160,7 +160,7 @@ def test_service_is_refused(server: str) -> None:
 
 def test_syntax_error_is_400_with_line_and_column(server: str) -> None:
     status, _, body = ask(server, "SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER( }")
-    assert status == 400 and body.startswith(b"query: SPARQL syntax error at line 3, column 3")
+    assert status == 400 and body.startswith(b"query: SPARQL syntax error at line 3, column 12")
 
 
 def test_sparql_query_body_post(server: str) -> None:

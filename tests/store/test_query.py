@@ -91,7 +91,7 @@ def test_injection_in_a_parameter_is_a_literal() -> None:
     ("INSERT DATA { mkgd:a mkgd:b mkgd:c }", "updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are refused"),
     ("LOAD <http://example.org/data.ttl>", "updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are refused"),
     ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE (federated queries) is refused"),
-    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER( }", "SPARQL syntax error at line 3, column 3"),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER( }", "SPARQL syntax error at line 3, column 12"),  # where it ends
 ])
 def test_refused_queries(text: str, message: str) -> None:
     code, out, err = kg("query", text)

@@ -6,46 +6,37 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, RDF, SKOS
 
-from kg.graph.labels import by_language
-from kg.namespaces import ID, MKG
+from kg.namespaces import PREFIXES
+from kg.store.nodes import Nodes
+from kg.store.precomputed import UNDATED, of_graph
 from kg.store.sparql import select, select_text
+from kg.store.store_view import oxigraph_of
 
-# {scope} narrows each query to the attacks asked about, inside the engine: by a perpetrator
-# (directly, or an imported group strongly matched to it: skos:closeMatch) and by a place
-# (through the location hierarchy). The asked-for terms are bound, never pasted.
-_BY = """?scopeClaim mkg:attack ?attack ; mkg:perpetrator ?scopeAgent .
-  ?scopeAgent skos:closeMatch? ?agentAsked ."""
+_MKG, _ID = PREFIXES["mkg"], PREFIXES["mkgd"]
+_OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
+_LABEL, _NOTATION = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "notation"
+_TYPE, _DERIVED = PREFIXES["rdf"] + "type", PREFIXES["prov"] + "wasDerivedFrom"
+
+# {scope} narrows each query to the attacks asked about, inside the engine: by a place (through
+# the location hierarchy), or every attack. The asked-for terms are bound, never pasted. Attacks
+# by a perpetrator are read from the store's precomputed index instead (kg.store.precomputed).
 _IN = """?attack mkg:place ?scopePlace ; a mkg:Attack . ?scopePlace geo:sfWithin* ?placeAsked ."""
 _ALL = """?attack a mkg:Attack ."""
+_PLACED = "SELECT ?attack WHERE { " + _IN + " }"
 
 # Each bound in its own OPTIONAL and without DISTINCT: so Oxigraph looks the dates up from
-# the attacks found (0.45 s for 9,490 attacks among 200,000), rather than joining every date.
+# the attacks found, rather than joining every date.
 _MATCHING = """
-SELECT {asked} ?attack ?earliest ?latest WHERE {{
+SELECT ?attack ?earliest ?latest WHERE {{
   {scope}
   OPTIONAL {{ ?attack mkg:date ?d . ?d mkg:earliest ?earliest }}
   {latest}
 }}"""
 _LATEST = "OPTIONAL { ?attack mkg:date ?e . ?e mkg:latest ?latest }"
 """Asked only when a window has a start: the rest sorts and filters on the earliest day."""
-
-
-def _scoped(query: str, by: URIRef | None, place: URIRef | None, **parts: str) -> tuple[str, dict[str, URIRef]]:
-    """The query narrowed to a perpetrator and a place (other ``parts`` filled in), with the terms to bind."""
-    scope, bindings = [], {}
-    if by is None and place is None:
-        scope.append(_ALL)
-    if by is not None:
-        scope.append(_BY)
-        bindings["agentAsked"] = by
-    if place is not None:
-        scope.append(_IN)
-        bindings["placeAsked"] = place
-    asked = " ".join(f"?{name}" for name in bindings)
-    return query.format(scope="\n  ".join(scope), asked=asked, **parts), bindings
 
 
 def _number(text: str | None) -> int | float | None:
@@ -61,12 +52,14 @@ def _number(text: str | None) -> int | float | None:
 
 
 def short(term: Any) -> str:
-    """An id for an IRI of ours, the text for anything else.
+    """An id for an IRI of ours, the text for anything else (an rdflib or a pyoxigraph term, or text).
 
-    >>> short(URIRef("https://w3id.org/mkg/id/isis-k"))
-    'isis-k'
+    >>> short(URIRef("https://w3id.org/mkg/id/isis-k")), short(ox.NamedNode("https://w3id.org/mkg/id/isis-k"))
+    ('isis-k', 'isis-k')
     """
-    return str(term).removeprefix(str(ID)) if term is not None else ""
+    if term is None:
+        return ""
+    return (term.value if isinstance(term, _OX_TERMS) else str(term)).removeprefix(_ID)
 
 
 @dataclass
@@ -101,19 +94,28 @@ def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = 
     Earliest first, undated last. The window keeps attacks whose date could fall in it
     (partial dates included, and undated attacks, which may fall in any window, unless
     ``dated_only``); ``place`` follows the location hierarchy, so a country includes its cities.
+    A perpetrator's attacks are read in that order from the precomputed index, as many as
+    there are, never all attacks of the store (:mod:`kg.store.precomputed`).
     """
-    query, bindings = _scoped(_MATCHING, by, place, latest=_LATEST if first else "")
     after, before = (first.isoformat() if first else None), (last.isoformat() if last else None)
-    found: dict[str, str] = {}
-    for r in select_text(graph, query, **bindings):
+    if by is not None:
+        agents = {str(r.agent) for r in select(graph, _AGENTS, agentAsked=by)} | {str(by)}
+        found = of_graph(graph).attacks_by(agents, after=after, before=before, dated_only=dated_only)
+        if place is not None:
+            inside = {r["attack"] for r in select_text(graph, _PLACED, placeAsked=place)}
+            found = [row for row in found if row[0] in inside]
+        return [short(iri) for iri, _ in found]
+    query = _MATCHING.format(scope=_IN if place is not None else _ALL, latest=_LATEST if first else "")
+    days: dict[str, str] = {}
+    for r in select_text(graph, query, **({"placeAsked": place} if place is not None else {})):
         if dated_only and r["earliest"] is None:
             continue
         if after and r["latest"] is not None and r["latest"] < after:  # ISO dates sort as text
             continue
         if before and r["earliest"] is not None and r["earliest"] > before:
             continue
-        found.setdefault(r["attack"] or "", r["earliest"] or "9999")
-    return [short(iri) for iri in sorted(found, key=lambda iri: (found[iri], short(iri)))]
+        days.setdefault(r["attack"] or "", r["earliest"] or UNDATED)
+    return [short(iri) for iri in sorted(days, key=lambda iri: (days[iri], short(iri)))]
 
 
 def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = None,
@@ -125,54 +127,51 @@ def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = N
 def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
     """The attacks with these ids, in this order, each with its claims and casualty figures.
 
-    Read node by node (a few index lookups an attack), not in one query: Oxigraph's plan
-    for the joined query did not start from the attacks asked about, and took 3 s for 50
-    of them among 200,000.
+    Read node by node (:class:`kg.store.nodes.Nodes`: a node's triples in one lookup, the
+    nodes attacks share once), not in one query: Oxigraph's plan for the joined query did
+    not start from the attacks asked about, and took 3 s for 50 of them among 200,000.
     """
+    nodes = Nodes(oxigraph_of(graph))
     rows = []
     for attack_id in ids:
-        attack = ID[attack_id]
-        labels = by_language(graph, attack)
-        date = graph.value(attack, MKG.date)
-        place = graph.value(attack, MKG.place)
-        row = AttackRow(attack_id, labels.get("en", ""), labels.get("ar", ""), _text(graph, date, MKG.edtf),
-                        _text(graph, date, MKG.earliest), _text(graph, date, MKG.latest),
-                        by_language(graph, place).get("en", "") if place is not None else "",
-                        _text(graph, graph.value(attack, MKG.outcome), SKOS.notation))
-        record = _text(graph, attack, MKG.recordId)
-        for fact in sorted(set(graph.subjects(MKG.attack, attack))):
-            kinds = set(graph.objects(fact, RDF.type))
-            if MKG.ResponsibilityClaim in kinds:
-                row.claims.extend(_claim(graph, fact, record))
-            if MKG.CasualtyReport in kinds:
-                row.figures.extend(_figure(graph, fact, record))
+        attack = _ID + attack_id
+        labels = nodes.labels(attack, _LABEL)
+        date, place = nodes.value(attack, _MKG + "date"), nodes.value(attack, _MKG + "place")
+        row = AttackRow(attack_id, labels.get("en", ""), labels.get("ar", ""), nodes.text(date, _MKG + "edtf"),
+                        nodes.text(date, _MKG + "earliest"), nodes.text(date, _MKG + "latest"),
+                        nodes.labels(place, _LABEL).get("en", ""),
+                        nodes.text(nodes.value(attack, _MKG + "outcome"), _NOTATION))
+        record = nodes.text(attack, _MKG + "recordId")
+        for fact in sorted(nodes.subjects(_MKG + "attack", attack), key=lambda term: term.value):
+            kinds = {kind.value for kind in nodes.out(fact).get(_TYPE, [])}
+            if _MKG + "ResponsibilityClaim" in kinds:
+                row.claims.extend(_claim(nodes, fact, record))
+            if _MKG + "CasualtyReport" in kinds:
+                row.figures.extend(_figure(nodes, fact, record))
         row.claims.sort(key=lambda c: (c["agent"], c["status"], c["source"], c["fact"]))
         row.figures.sort(key=lambda f: (f["measure"], f["source"], f["fact"]))
         rows.append(row)
     return rows
 
 
-def _text(graph: Graph, node: Any, predicate: URIRef) -> str:
-    value = graph.value(node, predicate) if node is not None else None
-    return "" if value is None else str(value)
-
-
-def _claim(graph: Graph, fact: Any, record: str) -> list[dict[str, str]]:
-    common = {"fact": short(fact), "status": _text(graph, graph.value(fact, MKG.claimStatus), SKOS.notation),
-              "by": short(graph.value(fact, MKG.claimedBy)), "channel": short(graph.value(fact, MKG.channel)),
-              "quote": _text(graph, fact, MKG.quote), "record": record}
+def _claim(nodes: Nodes, fact: Any, record: str) -> list[dict[str, str]]:
+    common = {"fact": short(fact), "status": nodes.text(nodes.value(fact, _MKG + "claimStatus"), _NOTATION),
+              "by": short(nodes.value(fact, _MKG + "claimedBy")), "channel": short(nodes.value(fact, _MKG + "channel")),
+              "quote": nodes.text(fact, _MKG + "quote"), "record": record}
+    out = nodes.out(fact)
     return [{**common, "agent": short(agent), "source": short(source)}
-            for agent in graph.objects(fact, MKG.perpetrator) for source in graph.objects(fact, PROV.wasDerivedFrom)]
+            for agent in out.get(_MKG + "perpetrator", []) for source in out.get(_DERIVED, [])]
 
 
-def _figure(graph: Graph, fact: Any, record: str) -> list[dict[str, Any]]:
-    common = {"fact": short(fact), "measure": _text(graph, graph.value(fact, MKG.measure), SKOS.notation),
-              "value": _number(_text(graph, fact, MKG["count"]) or None),
-              "qualifier": _text(graph, graph.value(fact, MKG.qualifier), SKOS.notation),
-              "victims": _text(graph, fact, MKG.victims), "as_of": _text(graph, graph.value(fact, MKG.asOf), MKG.edtf),
-              "reported_by": short(graph.value(fact, MKG.reportedBy)), "quote": _text(graph, fact, MKG.quote),
+def _figure(nodes: Nodes, fact: Any, record: str) -> list[dict[str, Any]]:
+    common = {"fact": short(fact), "measure": nodes.text(nodes.value(fact, _MKG + "measure"), _NOTATION),
+              "value": _number(nodes.text(fact, _MKG + "count") or None),
+              "qualifier": nodes.text(nodes.value(fact, _MKG + "qualifier"), _NOTATION),
+              "victims": nodes.text(fact, _MKG + "victims"),
+              "as_of": nodes.text(nodes.value(fact, _MKG + "asOf"), _MKG + "edtf"),
+              "reported_by": short(nodes.value(fact, _MKG + "reportedBy")), "quote": nodes.text(fact, _MKG + "quote"),
               "record": record}
-    return [{**common, "source": short(source)} for source in graph.objects(fact, PROV.wasDerivedFrom)]
+    return [{**common, "source": short(source)} for source in nodes.out(fact).get(_DERIVED, [])]
 
 
 CLAIMED = ("claimed", "acknowledged")

@@ -25,6 +25,7 @@ from kg.atomic import write_files
 from kg.curate.arabic import normalize
 from kg.errors import fail
 from kg.namespaces import ID, MKG
+from kg.store.precomputed import of_graph
 from kg.store.sparql import select
 from kg.store.store import stamp_digest
 
@@ -305,27 +306,15 @@ def _score(query: str, choice: str, **_: object) -> float:
     return float(fuzz.ratio(query, choice))
 
 
-# The facts that name the entity first, then their dates: with the dates' alternatives in
-# one path (or a UNION around the whole), Oxigraph gathered every dated fact of the store first.
-_ACTIVE = """
-SELECT DISTINCT ?entity ?d WHERE {
-  ?fact ?p ?entity .
-  { ?fact mkg:date ?d } UNION { ?fact mkg:asOf ?d }
-  UNION { ?fact org:memberDuring ?during . ?during time:hasBeginning ?d }
-  UNION { ?fact org:memberDuring ?during . ?during time:hasEnd ?d }
-}"""
-
-
 def active_years(graph: Graph, entity: URIRef) -> str:
     """The span of years of the dated facts that involve an entity, e.g. ``2014-2024``.
 
-    The bounds are read node by node: joined in the query, Oxigraph's plan grew with
-    every dated node in the store (200,000 imported incidents made it a second a call).
+    Precomputed where the records are made, at the build and at each import
+    (:mod:`kg.store.precomputed`): gathered here, one imported group's 9,490 claims took
+    0.18 s a candidate.
     """
-    dated = [r.d for r in select(graph, _ACTIVE, entity=entity)] + list(graph.objects(entity, MKG.date))
-    bounds = [(graph.value(d, MKG.earliest), graph.value(d, MKG.latest)) for d in dated]
-    years = sorted(str(b)[:4] for pair in bounds for b in pair if b is not None)
-    if not years:
+    years = of_graph(graph).years(str(entity))
+    if years is None:
         return ""
-    first, last = years[0], years[-1]
+    first, last = years
     return first if first == last else f"{first}-{last}"

@@ -37,6 +37,7 @@ from kg.atomic import exit_with_parent
 from kg.gtd.link import Answers, Linker
 from kg.gtd.rows import Incident
 from kg.gtd.triples import Mapper
+from kg.store.precomputed import Parts
 
 CHUNK_ROWS = 5_000
 """Incidents in a chunk: about 150,000 triples."""
@@ -59,6 +60,7 @@ class Compiled:
     rows: list[bytes] = field(default_factory=list)  # one part a chunk
     triples: int = 0  # in ``rows``
     shared: dict[Key, bytes] = field(default_factory=dict)
+    parts: Parts = field(default_factory=Parts)  # what the precomputed index needs of them
 
 
 class ChunkFailed(Exception):
@@ -86,6 +88,7 @@ def compile_chunks(chunks: Iterator[Chunk], dataset_id: str, linker: Linker, *, 
     for chunk, part in parts:
         whole.rows += part.rows
         whole.triples += part.triples
+        whole.parts.merge(part.parts)
         for key, lines in part.shared.items():
             whole.shared.setdefault(key, lines)  # kept from the chunk the node first appears in
         if progress:
@@ -105,8 +108,10 @@ def compile_chunk(mapper: Mapper, chunk: Chunk) -> Compiled:
                               ) from None
     shared, mapper.shared = mapper.shared, {}  # the next chunk returns only the nodes met first in it
     lines = iter(ntriples(chain.from_iterable(shared.values())).splitlines(keepends=True))  # one triple a line
+    parts = Parts()
+    parts.add(chain(triples, chain.from_iterable(shared.values())))  # each row's triples, and each node's, whole
     return Compiled([ntriples(triples)], len(triples),
-                    {key: b"".join(islice(lines, len(node))) for key, node in shared.items()})
+                    {key: b"".join(islice(lines, len(node))) for key, node in shared.items()}, parts)
 
 
 def ntriples(triples: Iterable[Triple]) -> bytes:

@@ -1,11 +1,13 @@
 """``kg import gtd``: a GTD-format CSV becomes a dataset in ``imports/``, next to the curated facts.
 
-An import writes three files, all or none:
+An import writes four files, all or none:
 
 * ``imports/<id>.csv``: the file byte for byte (``<id>`` is ``gtd-`` + 8 hex digits of
   its SHA-256 unless ``--source-id`` names it);
 * ``imports/<id>.nt``: its records as N-Triples, validated with ``shapes/dataset/``;
-* ``imports/<id>.yaml``: what was imported: counts, and every skipped row with its reason.
+* ``imports/<id>.yaml``: what was imported: counts, and every skipped row with its reason;
+* ``imports/<id>.summary.json``: each perpetrator's attacks with their days, and the active
+  years of what the records name, precomputed for the store (:mod:`kg.store.precomputed`).
 
 ``kg build`` and every query read ``imports/*.nt`` with the curated graph (the Oxigraph
 store holds both). A row that breaks the codebook is reported with its line and skipped;
@@ -37,6 +39,7 @@ from kg.gtd.link import Linker
 from kg.gtd.rows import Incident, RowError, incident
 from kg.gtd.triples import RDF_TYPE
 from kg.namespaces import ID, MKG
+from kg.store.precomputed import SUFFIX
 from kg.store.store import IMPORTS, writing
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -72,7 +75,7 @@ def import_gtd(root: Path, path: Path, *, source_id: str | None = None, strict: 
     it; the bytes written are the same (see :mod:`kg.gtd.chunks`). A smaller file is
     mapped in this process: starting workers would cost more than they save.
 
-    The three files are written into a new generation of ``imports/`` that replaces the
+    The four files are written into a new generation of ``imports/`` that replaces the
     folder in one step (:class:`kg.atomic.NewGeneration`), all under the build lock.
     """
     if source_id is not None and (not _ID.fullmatch(source_id) or _RESERVED.fullmatch(source_id)):
@@ -120,20 +123,23 @@ def _import(root: Path, path: Path, generation: NewGeneration, *, source_id: str
     head = ntriples(_dataset_triples(dataset_id, path.name, scanned.sha256)) + b"".join(compiled.shared.values())
     result.triples = compiled.triples + head.count(b"\n")
     body = b"".join([head, *compiled.rows])
+    summary = compiled.parts.summary()
     del compiled
     result.seconds["compile"] = time.perf_counter() - started
     built = root / "exports" / "graph.nt"
     curated_nt = built.read_bytes() if built.is_file() else None
     validate_import(root, body, str(path), curated_nt=curated_nt, laid_out=True, workers=workers)
     result.seconds["validate"] = time.perf_counter() - started - result.seconds["compile"]
+    nt_sha256 = hashlib.sha256(body).hexdigest()
     record = {"id": dataset_id, "kind": "gtd", "original_name": path.name, "sha256": scanned.sha256,
               "encoding": encoding, "lines": result.lines, "rows": result.rows, "imported": result.imported,
               "skipped": len(result.skipped), "triples": result.triples,
-              "nt_sha256": hashlib.sha256(body).hexdigest(), "skipped_rows": [str(p) for p in result.skipped]}
+              "nt_sha256": nt_sha256, "skipped_rows": [str(p) for p in result.skipped]}
     os.replace(generation.path / INCOMING, generation.path / f"{dataset_id}.csv")  # inside the generation
     generation.write(f"{dataset_id}.nt", body)
     generation.write(f"{dataset_id}.yaml", yaml.safe_dump(record, allow_unicode=True, sort_keys=False).encode())
-    result.files = [f"{dataset_id}.{kind}" for kind in ("csv", "nt", "yaml")]
+    generation.write(f"{dataset_id}{SUFFIX}", summary.as_json(nt_sha256))
+    result.files = [f"{dataset_id}.{kind}" for kind in ("csv", "nt", "yaml")] + [f"{dataset_id}{SUFFIX}"]
     result.seconds["write"] = time.perf_counter() - started - result.seconds["compile"] - result.seconds["validate"]
     return result, validity_key(curated_nt, body) if curated_nt is not None else ""
 

@@ -76,7 +76,7 @@ class Generations:
 
     def _open(self, on_rebuild: Callable[[str], None] | None = None) -> Generation:
         store, folder, lease = open_generation(self.root, on_rebuild=on_rebuild, keep=False)
-        graph = graph_of(store)
+        graph = graph_of(store, folder)
         digest = stamp_digest(self.root)  # the name index is cached under it, when it is this generation's
         digest = digest if name_of(digest) == folder.name else ""
         return Generation(folder, store, Pages(graph, Resolver.for_project(self.root, graph, digest=digest)), lease)

@@ -27,6 +27,7 @@ import pyoxigraph
 from kg.atomic import Busy, locked, recover, write_files
 from kg.errors import KgError, fail, syntax_error
 from kg.namespaces import CURATED_GRAPH, bind_prefixes
+from kg.store import precomputed
 from kg.store.generations import (
     STORE,
     STORES,
@@ -128,14 +129,18 @@ def stored_graph(root: Path, *, on_rebuild: Callable[[str], None] | None = None)
     are lower-cased; compare ``str(term)``. :func:`kg.store.sparql.select` binds parameters on it
     with a ``VALUES`` block (:mod:`kg.store.binding`).
     """
-    return graph_of(open_store(root, on_rebuild=on_rebuild))
+    store, folder, _ = open_generation(root, on_rebuild=on_rebuild)
+    return graph_of(store, folder)
 
 
-def graph_of(store: pyoxigraph.Store) -> Graph:
-    """An open store's default graph as a read-only rdflib ``Graph`` (:mod:`kg.store.store_view`)."""
+def graph_of(store: pyoxigraph.Store, folder: Path | None = None) -> Graph:
+    """An open store's default graph as a read-only rdflib ``Graph`` (:mod:`kg.store.store_view`).
+
+    ``folder`` is the store's generation, whose precomputed index (:mod:`kg.store.precomputed`) the graph then uses.
+    """
     from kg.store.store_view import view
 
-    return bind_prefixes(view(store))
+    return bind_prefixes(view(store, folder))
 
 
 def loaded_files(root: Path) -> list[Path]:
@@ -179,8 +184,8 @@ def store_is_fresh(root: Path) -> bool:
     the files: hashing 200,000 imported incidents took 0.9 s of every command); when they
     do not, the files are hashed, so a touched but unchanged file does not force a reload.
     """
-    stamp = root / STAMP
-    if current(root) is None or not stamp.is_file():
+    stamp, folder = root / STAMP, current(root)
+    if folder is None or not stamp.is_file() or not (folder / precomputed.FILE).is_file():  # no index: an older store
         return False
     digest, *stats = stamp.read_text().splitlines()
     if current_name(root) != name_of(digest.strip()):  # killed between switching the store and stamping it
@@ -201,7 +206,10 @@ def build_store(root: Path) -> Path:
     staging = loading_path(root, digest)
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
-    if (root / STORES / name_of(digest)).is_dir():  # still there (a server holds it): the same store
+    existing = root / STORES / name_of(digest)
+    if existing.is_dir():  # still there (a server holds it): the same store
+        if not (existing / precomputed.FILE).is_file():  # loaded before stores kept an index
+            precomputed.write(existing / precomputed.FILE, summary(root))
         return _published(root, staging, digest)
     store = pyoxigraph.Store(str(staging))
     for path in loaded_files(root):
@@ -219,7 +227,19 @@ def build_store(root: Path) -> Path:
     store.optimize()
     store.flush()
     del store
+    precomputed.write(staging / precomputed.FILE, summary(root))  # published with the generation, whole
     return _published(root, staging, digest)
+
+
+def summary(root: Path) -> precomputed.Summary:
+    """The precomputed answers (:mod:`kg.store.precomputed`) of everything the store loads.
+
+    The curated graph is summarised here, at the build; each dataset was at its import.
+    """
+    whole = precomputed.summarize_file(_built(root))
+    for path in loaded_files(root)[1:]:
+        whole.merge(precomputed.dataset_summary(path))
+    return whole
 
 
 def _published(root: Path, staging: Path, digest: str) -> Path:

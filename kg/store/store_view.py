@@ -12,7 +12,9 @@ tags lower-cased (compare ``str(term)``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -59,9 +61,10 @@ class StoreView(Store):
     transaction_aware = False
     graph_aware = False
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, folder: Path | None = None) -> None:
         super().__init__()
         self.oxigraph = store
+        self.folder = folder  # the generation's, when known: its precomputed index (kg.store.precomputed)
         self._namespaces: dict[str, URIRef] = {}
         self._prefixes: dict[URIRef, str] = {}
 
@@ -122,6 +125,26 @@ class StoreView(Store):
         yield from self._namespaces.items()
 
 
-def view(store: ox.Store) -> Graph:
-    """An open store's default graph as a read-only rdflib ``Graph``."""
-    return Graph(store=StoreView(store), identifier=DATASET_DEFAULT_GRAPH_ID)
+def view(store: ox.Store, folder: Path | None = None) -> Graph:
+    """An open store's default graph as a read-only rdflib ``Graph`` (``folder``: its generation, if known)."""
+    return Graph(store=StoreView(store, folder), identifier=DATASET_DEFAULT_GRAPH_ID)
+
+
+_COPIES: WeakKeyDictionary[Graph, tuple[int, ox.Store]] = WeakKeyDictionary()
+
+
+def oxigraph_of(graph: Graph) -> ox.Store:
+    """The Oxigraph store a graph reads: the store under a view, or a copy of a graph held in memory.
+
+    So that code reading pyoxigraph terms directly (:mod:`kg.store.nodes`) also answers on a
+    graph built in memory (tests, the exports); the copy is made again when the graph grew or shrank.
+    """
+    if isinstance(graph.store, StoreView):
+        return graph.store.oxigraph
+    size = len(graph)
+    known = _COPIES.get(graph)
+    if known is None or known[0] != size:
+        store = ox.Store()
+        store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+        known = _COPIES[graph] = (size, store)
+    return known[1]

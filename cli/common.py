@@ -15,21 +15,38 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
     from kg.analysis.resolve import Resolver
+    from kg.store.reader import StoreGraph
 
 
 class Session:
-    """The built graph and its resolver, opened once per command."""
+    """The built graph and its resolver, opened once per command.
+
+    :attr:`store` reads the store without rdflib (:mod:`kg.store.reader`); :attr:`graph`,
+    an rdflib view of it, is made (and rdflib loaded) only for the commands that use it.
+    """
 
     def __init__(self, obj: dict[str, object]) -> None:
         from kg.analysis.resolve import Resolver
-        from kg.store.store import stored_graph
+        from kg.store.reader import StoreGraph
+        from kg.store.store import open_generation
 
         self.root = Path(str(obj["root"]))
-        self.graph: Graph = stored_graph(self.root, on_rebuild=lambda m: click.echo(m, err=True))
-        self.resolver: Resolver = Resolver.for_project(self.root, self.graph)
+        store, folder, _ = open_generation(self.root, on_rebuild=lambda m: click.echo(m, err=True))
+        self.store: StoreGraph = StoreGraph(store, folder)
+        self.resolver: Resolver = Resolver.for_project(self.root, self.store)
+        self._graph: Graph | None = None
 
-    def entity(self, name: str, *types: str, purpose: str = "") -> URIRef:
-        """The one entity a name means, or a one-line error listing the candidates.
+    @property
+    def graph(self) -> Graph:
+        """The store as an rdflib ``Graph`` (:mod:`kg.store.store_view`), for the analyses written over rdflib."""
+        if self._graph is None:
+            from kg.store.store import graph_of
+
+            self._graph = graph_of(self.store.oxigraph, self.store.folder)
+        return self._graph
+
+    def iri(self, name: str, *types: str, purpose: str = "") -> str:
+        """The IRI of the one entity a name means, or a one-line error listing the candidates.
 
         A fuzzy reading is said on stderr (``note: read 'isis-kk' as isis-k``); ``purpose``
         ("lineage is for organizations") explains a name of the wrong type.
@@ -38,6 +55,12 @@ class Session:
         if chosen.note:
             click.echo(f"note: {chosen.note}", err=True)
         return chosen.iri
+
+    def entity(self, name: str, *types: str, purpose: str = "") -> URIRef:
+        """:meth:`iri` as an rdflib term, for the analyses written over rdflib."""
+        from rdflib import URIRef
+
+        return URIRef(self.iri(name, *types, purpose=purpose))
 
 
 def span(text: str | None, option: str) -> dates.DateSpan | None:

@@ -18,7 +18,6 @@ from cli.paths import grouped, summary
 from kg.analysis.attacks import short
 from kg.analysis.timeline import timeline
 from kg.errors import fail
-from kg.graph.labels import english, role_names
 
 
 @click.command("affiliations")
@@ -39,9 +38,10 @@ def affiliations_command(obj: dict[str, object], entity: str, at: str | None, st
     """
     from kg.analysis.relations import network
     from kg.analysis.temporal import AFFILIATION_KINDS, affiliations
+    from kg.graph.labels import role_names
 
     session = Session(obj)
-    who = short(session.entity(entity))
+    who = short(session.iri(entity))
     days = window(at, start, end)
     net = network(session.graph)
     if role is not None:
@@ -76,7 +76,7 @@ def connections_command(obj: dict[str, object], a: str, b: str, at: str | None, 
     from kg.analysis.temporal import connections
 
     session = Session(obj)
-    first, second = short(session.entity(a)), short(session.entity(b))
+    first, second = short(session.iri(a)), short(session.iri(b))
     if first == second:
         raise fail(f"{a} {b}", f"both names are the same entity ({first})",
                    hint="give two different entities; kg affiliations lists one entity's ties", exit_code=2)
@@ -111,9 +111,10 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
     """
     from kg.analysis.lineage import lineage, to_dot, to_mermaid
     from kg.analysis.relations import network
+    from kg.graph.labels import english
 
     session = Session(obj)
-    who = short(session.entity(org, "Organization", purpose="lineage is for organizations"))
+    who = short(session.iri(org, "Organization", purpose="lineage is for organizations"))
     links = lineage(network(session.graph), who, direction)
     labels = {n: english(session.graph, n) for link in links for n in (link.child, link.parent)}
     if fmt == "dot":
@@ -141,9 +142,9 @@ def timeline_command(obj: dict[str, object], entity: str, start: str | None, end
       kg timeline abdul-rahim-muslim-dost --from 2015
     """
     session = Session(obj)
-    who = session.entity(entity)
+    who = session.iri(entity)
     days = window(None, start, end)
-    events = timeline(session.graph, who, first=days[0] if days and start else None,
+    events = timeline(session.store, who, first=days[0] if days and start else None,
                       last=days[1] if days and end else None)
     emit(render([e.as_dict() for e in events], fmt,
                 ["date", "precision", "what", "type", "others", "status", "source", "gloss"],

@@ -57,13 +57,13 @@ def attacks_command(obj: dict[str, object], by: str | None, start: str | None, e
       kg attacks --by isis-k --in Iran
     """
     session = Session(obj)
-    agent = session.entity(by) if by else None
-    where = session.entity(place, "Location", purpose="--in takes a place") if place else None
+    agent = session.iri(by) if by else None
+    where = session.iri(place, "Location", purpose="--in takes a place") if place else None
     days = window(None, start, end)
-    ids = matching(session.graph, by=agent, first=days[0] if days else None,
+    ids = matching(session.store, by=agent, first=days[0] if days else None,
                    last=days[1] if days else None, place=where, dated_only=dated_only)
-    found = details(session.graph, ids[:limit] if limit else ids)
-    agents = agents_matching(session.graph, agent) if agent is not None else set()
+    found = details(session.store, ids[:limit] if limit else ids)
+    agents = agents_matching(session.store, agent) if agent is not None else set()
     rows = []
     for row in found:
         data = row.as_dict()
@@ -95,7 +95,7 @@ def conflicts_command(obj: dict[str, object], fmt: str, output: Path | None) -> 
     Example:
       kg conflicts -f csv
     """
-    found = conflicts(Session(obj).graph)
+    found = conflicts(Session(obj).store)
     if fmt == "json":
         emit(render([asdict(c) for c in found], fmt, []), output)
         return

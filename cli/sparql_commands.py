@@ -15,7 +15,7 @@ from kg.errors import fail
 from kg.namespaces import PREFIXES, curie, prologue_line
 from kg.store.push import DEFAULT_GRAPH
 from kg.store.query import library, library_bindings, read_query_file, run, term
-from kg.store.store import graph_of, open_store
+from kg.store.store import open_store
 
 RESULT_FORMATS = {"json": pyoxigraph.QueryResultsFormat.JSON, "csv": pyoxigraph.QueryResultsFormat.CSV,
                   "tsv": pyoxigraph.QueryResultsFormat.TSV, "xml": pyoxigraph.QueryResultsFormat.XML}
@@ -104,10 +104,11 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
 
 
 def _resolver(root: Path, store: pyoxigraph.Store) -> Any:
-    """The project's resolver, loaded only for a query that takes an entity (it reads through rdflib)."""
+    """The project's resolver, loaded only for a query that takes an entity (it reads no rdflib)."""
     from kg.analysis.resolve import Resolver
+    from kg.store.reader import StoreGraph
 
-    return Resolver.for_project(root, graph_of(store))
+    return Resolver.for_project(root, StoreGraph(store))
 
 
 def _remote(endpoint: str, graph: str, text: str | None, file: Path | None, name: str | None,

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 
 from kg.namespaces import PREFIXES
 from kg.store.nodes import Nodes
 from kg.store.precomputed import UNDATED, of_graph
-from kg.store.sparql import select, select_text
-from kg.store.store_view import oxigraph_of
+from kg.store.reader import iri, node, oxigraph_of, texts
+
+Graph = Any  # a kg.store.reader.StoreGraph, or an rdflib Graph
+Term = Any  # an IRI: an rdflib or a pyoxigraph term, or its text
 
 _MKG, _ID = PREFIXES["mkg"], PREFIXES["mkgd"]
 _OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
@@ -54,6 +55,7 @@ def _number(text: str | None) -> int | float | None:
 def short(term: Any) -> str:
     """An id for an IRI of ours, the text for anything else (an rdflib or a pyoxigraph term, or text).
 
+    >>> from rdflib import URIRef
     >>> short(URIRef("https://w3id.org/mkg/id/isis-k")), short(ox.NamedNode("https://w3id.org/mkg/id/isis-k"))
     ('isis-k', 'isis-k')
     """
@@ -87,8 +89,8 @@ class AttackRow:
         return {**{f.name: getattr(self, f.name) for f in fields(self)}, "dated": self.dated}
 
 
-def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = None,
-             last: dt.date | None = None, place: URIRef | None = None, dated_only: bool = False) -> list[str]:
+def matching(graph: Graph, *, by: Term | None = None, first: dt.date | None = None,
+             last: dt.date | None = None, place: Term | None = None, dated_only: bool = False) -> list[str]:
     """Ids of the attacks, optionally by a perpetrator (claimed or attributed), in a window, in a place.
 
     Earliest first, undated last. The window keeps attacks whose date could fall in it
@@ -99,15 +101,15 @@ def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = 
     """
     after, before = (first.isoformat() if first else None), (last.isoformat() if last else None)
     if by is not None:
-        agents = {str(r.agent) for r in select(graph, _AGENTS, agentAsked=by)} | {str(by)}
+        agents = {r.agent for r in texts(graph, _AGENTS, agentAsked=node(by))} | {iri(by)}
         found = of_graph(graph).attacks_by(agents, after=after, before=before, dated_only=dated_only)
         if place is not None:
-            inside = {r["attack"] for r in select_text(graph, _PLACED, placeAsked=place)}
+            inside = {r.attack for r in texts(graph, _PLACED, placeAsked=node(place))}
             found = [row for row in found if row[0] in inside]
         return [short(iri) for iri, _ in found]
     query = _MATCHING.format(scope=_IN if place is not None else _ALL, latest=_LATEST if first else "")
     days: dict[str, str] = {}
-    for r in select_text(graph, query, **({"placeAsked": place} if place is not None else {})):
+    for r in texts(graph, query, **({"placeAsked": node(place)} if place is not None else {})):
         if dated_only and r["earliest"] is None:
             continue
         if after and r["latest"] is not None and r["latest"] < after:  # ISO dates sort as text
@@ -118,8 +120,8 @@ def matching(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = 
     return [short(iri) for iri in sorted(days, key=lambda iri: (days[iri], short(iri)))]
 
 
-def attacks(graph: Graph, *, by: URIRef | None = None, first: dt.date | None = None,
-            last: dt.date | None = None, place: URIRef | None = None) -> list[AttackRow]:
+def attacks(graph: Graph, *, by: Term | None = None, first: dt.date | None = None,
+            last: dt.date | None = None, place: Term | None = None) -> list[AttackRow]:
     """The attacks :func:`matching` finds, with their claims and figures."""
     return details(graph, matching(graph, by=by, first=first, last=last, place=place))
 
@@ -181,9 +183,9 @@ CLAIMED = ("claimed", "acknowledged")
 _AGENTS = "SELECT ?agentAsked ?agent WHERE { ?agent skos:closeMatch? ?agentAsked . }"
 
 
-def agents_matching(graph: Graph, agent: URIRef) -> set[str]:
+def agents_matching(graph: Graph, agent: Term) -> set[str]:
     """The agent's id and those of imported groups strongly matched to it (``skos:closeMatch``)."""
-    return {short(r.agent) for r in select(graph, _AGENTS, agentAsked=agent)} | {short(agent)}
+    return {short(r.agent) for r in texts(graph, _AGENTS, agentAsked=node(agent))} | {short(iri(agent))}
 
 
 def claim_kind(status: str) -> str:

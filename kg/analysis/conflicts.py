@@ -9,10 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph
-
-from kg.analysis.attacks import short
-from kg.store.sparql import select
+from kg.analysis.attacks import Graph, short
+from kg.store.reader import texts
 
 # Curated facts only: each query starts from the quote they carry, with the fact's type as a
 # variable and a FILTER (a constant type made Oxigraph start from every fact of that type,
@@ -92,7 +90,7 @@ def conflicts(graph: Graph) -> list[Conflict]:
                     lambda r: _figure(r))
     found += _group(graph, _FORMATIONS, lambda r: "founding date", lambda r: str(r.edtf))
     found += _group(graph, _PERPETRATORS, lambda r: "perpetrator", lambda r: short(r.agent))
-    for r in select(graph, _DISPUTED):
+    for r in texts(graph, _DISPUTED):
         found.append(Conflict("disputed", short(r.subject), [_version(r, str(r.value))]))
     return sorted(found, key=lambda c: (c.topic, c.subject))
 
@@ -111,7 +109,7 @@ def _version(row: Any, value: str) -> dict[str, Any]:
 
 def _group(graph: Graph, query: str, topic: Any, value: Any) -> list[Conflict]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in select(graph, query):
+    for row in texts(graph, query):
         groups[(topic(row), short(row.subject))].append(_version(row, value(row)))
     out = []
     for (name, subject), versions in groups.items():

@@ -17,20 +17,34 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rapidfuzz import fuzz, process
-from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
 
 from kg.atomic import write_files
 from kg.curate.arabic import normalize
 from kg.errors import fail
-from kg.namespaces import ID, MKG
+from kg.namespaces import PREFIXES
+from kg.store.nodes import Nodes
 from kg.store.precomputed import of_graph
-from kg.store.sparql import select
+from kg.store.reader import oxigraph_of, texts
 from kg.store.store import stamp_digest
 
-ENTITY_CLASSES = {MKG.Organization: "Organization", MKG.Person: "Person",
-                  MKG.Location: "Location", MKG.Attack: "Attack"}
+Graph = Any  # a kg.store.reader.StoreGraph, or an rdflib Graph
+_ID, _SKOS = PREFIXES["mkgd"], PREFIXES["skos"]
+CLASSES = {PREFIXES["mkg"] + name: name for name in ("Organization", "Person", "Location", "Attack")}
+"""The classes of the entities a name can mean, by IRI, and their names."""
+
+
+def __getattr__(name: str) -> Any:
+    """``ENTITY_CLASSES``: :data:`CLASSES` keyed by rdflib terms, made on first use (rdflib loads then)."""
+    if name != "ENTITY_CLASSES":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import URIRef
+
+    classes = globals()["ENTITY_CLASSES"] = {URIRef(cls): kind for cls, kind in CLASSES.items()}
+    return classes
+
+
 FUZZY_FLOOR = 80
 """Below this rapidfuzz score a label is not offered as a match."""
 AMBIGUITY_MARGIN = 5
@@ -85,7 +99,7 @@ _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 class Reading:
     """The one entity a name was read as, and a note when it was not read exactly."""
 
-    iri: URIRef
+    iri: str
     note: str = ""
 
 
@@ -109,7 +123,7 @@ class Resolution:
 
 
 _ENTITIES = """
-  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location } ?entity a ?cls }
+  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location } ?entity a ?cls FILTER (isIRI(?entity)) }
   # attacks by name are the curated ones (labelled in Arabic too); an imported incident is
   # found by its row, not by name: there may be 200,000 of them
   UNION { ?entity a mkg:Attack ; skos:prefLabel ?arabic . FILTER (lang(?arabic) = "ar") BIND (mkg:Attack AS ?cls) }"""
@@ -128,13 +142,12 @@ def name_index(graph: Graph) -> dict[str, Any]:
     """Every entity's type, and each of its names with the key it is matched by."""
     types: dict[str, str] = {}
     names: dict[str, set[str]] = {}
-    for row in select(graph, _NAMES):
-        if isinstance(row.entity, URIRef):
-            types[str(row.entity)] = ENTITY_CLASSES[row.cls]
-            names[str(row.entity)] = {str(row.entity).removeprefix(str(ID))}
-    for row in select(graph, _LABELS):
-        if str(row.entity) in names:
-            names[str(row.entity)].add(str(row.name))
+    for row in texts(graph, _NAMES):
+        types[row.entity] = CLASSES[row.cls]
+        names[row.entity] = {row.entity.removeprefix(_ID)}
+    for row in texts(graph, _LABELS):
+        if row.entity in names:
+            names[row.entity].add(row.name)
     rows = [[key, entity, text] for entity in sorted(names) for text in sorted(names[entity])
             for key in [match_key(text)] if key]
     # "Islamic State (ISIS)" is also found as "Islamic State": the rows of labels without their parenthesis
@@ -171,6 +184,7 @@ class Resolver:
 
     def __init__(self, graph: Graph, index: dict[str, Any] | None = None) -> None:
         self.graph = graph
+        self._nodes: Nodes | None = None
         found = index if index is not None else name_index(graph)
         self._types: dict[str, str] = found["types"]
         self._keys: list[str] = [key for key, _, _ in found["names"]]
@@ -208,7 +222,7 @@ class Resolver:
             if score > best.get(entity, (-1.0, "", ""))[0]:
                 best[entity] = (score, text, how)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        return Resolution(name, [self._candidate(URIRef(e), s, t, h, active) for e, (s, t, h) in ranked])
+        return Resolution(name, [self._candidate(e, s, t, h, active) for e, (s, t, h) in ranked])
 
     def _scores(self, key: str) -> dict[int, float]:
         """The :func:`_score` of each name that reaches :data:`FUZZY_FLOOR`, by its position.
@@ -227,8 +241,8 @@ class Resolver:
         scores = {index: _score(key, self._keys[index]) for index in found}
         return {index: score for index, score in scores.items() if score >= FUZZY_FLOOR}
 
-    def one(self, name: str, *, types: tuple[str, ...] = ()) -> URIRef:
-        """The single entity a name refers to; raise a one-line error when none or several."""
+    def one(self, name: str, *, types: tuple[str, ...] = ()) -> str:
+        """The IRI of the single entity a name refers to; raise a one-line error when none or several."""
         return self.choose(name, types=types).iri
 
     def choose(self, name: str, *, types: tuple[str, ...] = (), purpose: str = "") -> Reading:
@@ -238,10 +252,10 @@ class Resolver:
         with how it matched), or when the name is exactly an entity of another type than
         ``types`` (``purpose`` says what the command needs, e.g. "lineage is for organizations").
         """
-        iri = str(ID) + name.strip()
+        iri = _ID + name.strip()
         kind = self._types.get(iri)
         if kind is not None and (not types or kind in types):
-            return Reading(URIRef(iri))  # an id names one entity, even when an imported label reads the same
+            return Reading(iri)  # an id names one entity, even when an imported label reads the same
         result = self.resolve(name, types=types, active=False)
         if types and (result.best is None or result.best.how != "exact"):
             wrong = (name.strip(), kind) if kind else self._exact_elsewhere(name, types)
@@ -258,7 +272,7 @@ class Resolver:
                        hint="pass one of these ids instead", exit_code=2)
         best = result.best
         note = "" if best.how == "exact" else f"read {name!r} as {best.id} ({best.why()})"
-        return Reading(URIRef(best.iri), note)
+        return Reading(best.iri, note)
 
     def _exact_elsewhere(self, name: str, types: tuple[str, ...]) -> tuple[str, str] | None:
         """The id and type of the entity ``name`` exactly names, when it is of none of ``types``."""
@@ -269,23 +283,24 @@ class Resolver:
 
     def type_of(self, entity_id: str) -> str | None:
         """The type of an entity by its id (``Organization``…), or ``None`` when the store has no such entity."""
-        return self._types.get(str(ID) + entity_id)
+        return self._types.get(_ID + entity_id)
 
     def describe(self, entity_id: str, *, active: bool = True) -> Candidate | None:
         """An entity as a candidate (labels, note, type, active years), by its id; ``None`` if unknown."""
         if self.type_of(entity_id) is None:
             return None
-        return self._candidate(ID[entity_id], 100.0, entity_id, "exact", active)
+        return self._candidate(_ID + entity_id, 100.0, entity_id, "exact", active)
 
-    def _candidate(self, entity: URIRef, score: float, matched: str, how: str, active: bool) -> Candidate:
-        g = self.graph
-        labels = {getattr(lab, "language", None): str(lab) for lab in g.objects(entity, SKOS.prefLabel)}
-        notes = {getattr(n, "language", None): str(n) for n in g.objects(entity, SKOS.scopeNote)}
+    def _candidate(self, entity: str, score: float, matched: str, how: str, active: bool) -> Candidate:
+        if self._nodes is None:
+            self._nodes = Nodes(oxigraph_of(self.graph))
+        labels = self._nodes.labels(entity, _SKOS + "prefLabel")
+        notes = self._nodes.labels(entity, _SKOS + "scopeNote")
         return Candidate(
-            id=str(entity).removeprefix(str(ID)), iri=str(entity), type=self._types[str(entity)],
+            id=entity.removeprefix(_ID), iri=entity, type=self._types[entity],
             label_en=labels.get("en", ""), label_ar=labels.get("ar", ""),
             note=notes.get("en", ""), score=round(score, 1), matched=matched,
-            active=active_years(g, entity) if active else "", how=how,
+            active=active_years(self.graph, entity) if active else "", how=how,
         )
 
 
@@ -306,14 +321,14 @@ def _score(query: str, choice: str, **_: object) -> float:
     return float(fuzz.ratio(query, choice))
 
 
-def active_years(graph: Graph, entity: URIRef) -> str:
+def active_years(graph: Graph, entity: Any) -> str:
     """The span of years of the dated facts that involve an entity, e.g. ``2014-2024``.
 
     Precomputed where the records are made, at the build and at each import
     (:mod:`kg.store.precomputed`): gathered here, one imported group's 9,490 claims took
     0.18 s a candidate.
     """
-    years = of_graph(graph).years(str(entity))
+    years = of_graph(graph).years(entity.value if isinstance(entity, ox.NamedNode) else str(entity))
     if years is None:
         return ""
     first, last = years

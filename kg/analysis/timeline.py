@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rdflib import Graph, URIRef
+from pyoxigraph import NamedNode
 
-from kg.analysis.attacks import short
-from kg.namespaces import ID
-from kg.store.sparql import select_text
+from kg.analysis.attacks import Graph, Term, short
+from kg.namespaces import PREFIXES
+from kg.store.nodes import Nodes
+from kg.store.reader import iri, node, oxigraph_of, texts
 
 # Named nodes rather than paths, and the entity reached through a triple pattern in each
 # branch: so Oxigraph starts from the entity (see queries/timeline.rq).
@@ -62,7 +63,7 @@ class Event:
         return {**asdict(self), "others": list(self.others)}
 
 
-def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
+def timeline(graph: Graph, entity: Term, *, first: dt.date | None = None,
              last: dt.date | None = None) -> list[Event]:
     """Dated facts involving ``entity``; partial dates sort by their earliest bound.
 
@@ -70,20 +71,22 @@ def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
     """
     events = set()
     others: dict[str, tuple[str, ...]] = {}
-    for r in select_text(graph, _TIMELINE, entity=entity):  # as text: an entity page's time went to making terms
+    nodes = Nodes(oxigraph_of(graph))
+    for r in texts(graph, _TIMELINE, entity=node(entity)):  # as text: an entity page's time went to making terms
         earliest, latest, fact = str(r["earliest"]), str(r["latest"]), str(r["fact"])
         if first and dt.date.fromisoformat(latest) < first or last and dt.date.fromisoformat(earliest) > last:
             continue
         if fact not in others:
-            others[fact] = _others(graph, URIRef(fact), entity)
+            others[fact] = _others(nodes, fact, iri(entity))
         events.add(Event(earliest, latest, str(r["edtf"]), str(r["precision"]), str(r["what"]),
                          str(r["type"]), short(fact), str(r["status"]), short(r["source"]),
                          r["gloss"] or "", str(r["quote"]), others[fact]))
     return sorted(events, key=lambda e: (e.earliest, e.latest, e.type, e.fact, e.what))
 
 
-def _others(graph: Graph, fact: Any, entity: URIRef) -> tuple[str, ...]:
+def _others(nodes: Nodes, fact: str, entity: str) -> tuple[str, ...]:
     """The curated entities a fact names besides ``entity``: not its sources, nor its own nodes (dates)."""
-    found = {short(o) for _, o in graph.predicate_objects(fact)
-             if isinstance(o, URIRef) and o != entity and str(o).startswith(str(ID)) and "#" not in str(o)}
+    ours = PREFIXES["mkgd"]
+    found = {short(o) for objects in nodes.out(fact).values() for o in objects
+             if isinstance(o, NamedNode) and o.value != entity and o.value.startswith(ours) and "#" not in o.value}
     return tuple(sorted(name for name in found if not name.startswith("src-")))

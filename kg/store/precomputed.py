@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from kg.atomic import write_files
 from kg.namespaces import PREFIXES
+from kg.store.reader import oxigraph_of
 
 FILE = "precomputed.sqlite"
 """The index in a generation's folder."""
@@ -220,13 +221,12 @@ _IN_MEMORY: WeakKeyDictionary[Any, tuple[Any, Precomputed]] = WeakKeyDictionary(
 
 
 def of_graph(graph: Any) -> Precomputed:
-    """The precomputed answers for an rdflib graph: its generation's index, else made from its triples.
+    """The precomputed answers for a graph: its generation's index, else made from its triples.
 
-    A graph over the store knows its generation (:func:`kg.store.store.graph_of`); any other
-    graph (one held in memory: tests, the exports) is summarised from its Oxigraph copy.
+    A graph over the store knows its generation (:class:`kg.store.reader.StoreGraph`, or a
+    view from :func:`kg.store.store.graph_of`); any other graph (an rdflib graph held in
+    memory: tests, the exports) is summarised from its Oxigraph copy.
     """
-    from kg.store.store_view import oxigraph_of  # loads rdflib: only for the commands that read through it
-
     view = graph.store
     found: Precomputed | None = getattr(view, "precomputed", None)
     if found is None and getattr(view, "folder", None) is not None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -129,22 +128,3 @@ def view(store: ox.Store, folder: Path | None = None) -> Graph:
     """An open store's default graph as a read-only rdflib ``Graph`` (``folder``: its generation, if known)."""
     return Graph(store=StoreView(store, folder), identifier=DATASET_DEFAULT_GRAPH_ID)
 
-
-_COPIES: WeakKeyDictionary[Graph, tuple[int, ox.Store]] = WeakKeyDictionary()
-
-
-def oxigraph_of(graph: Graph) -> ox.Store:
-    """The Oxigraph store a graph reads: the store under a view, or a copy of a graph held in memory.
-
-    So that code reading pyoxigraph terms directly (:mod:`kg.store.nodes`) also answers on a
-    graph built in memory (tests, the exports); the copy is made again when the graph grew or shrank.
-    """
-    if isinstance(graph.store, StoreView):
-        return graph.store.oxigraph
-    size = len(graph)
-    known = _COPIES.get(graph)
-    if known is None or known[0] != size:
-        store = ox.Store()
-        store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-        known = _COPIES[graph] = (size, store)
-    return known[1]

@@ -12,8 +12,6 @@ from kg import dates
 from kg.errors import fail
 
 if TYPE_CHECKING:
-    from rdflib import Graph, URIRef
-
     from kg.analysis.resolve import Resolver
     from kg.store.reader import StoreGraph
 
@@ -21,8 +19,7 @@ if TYPE_CHECKING:
 class Session:
     """The built graph and its resolver, opened once per command.
 
-    :attr:`store` reads the store without rdflib (:mod:`kg.store.reader`); :attr:`graph`,
-    an rdflib view of it, is made (and rdflib loaded) only for the commands that use it.
+    :attr:`store` reads the store without rdflib (:mod:`kg.store.reader`).
     """
 
     def __init__(self, obj: dict[str, object]) -> None:
@@ -34,16 +31,6 @@ class Session:
         store, folder, _ = open_generation(self.root, on_rebuild=lambda m: click.echo(m, err=True))
         self.store: StoreGraph = StoreGraph(store, folder)
         self.resolver: Resolver = Resolver.for_project(self.root, self.store)
-        self._graph: Graph | None = None
-
-    @property
-    def graph(self) -> Graph:
-        """The store as an rdflib ``Graph`` (:mod:`kg.store.store_view`), for the analyses written over rdflib."""
-        if self._graph is None:
-            from kg.store.store import graph_of
-
-            self._graph = graph_of(self.store.oxigraph, self.store.folder)
-        return self._graph
 
     def iri(self, name: str, *types: str, purpose: str = "") -> str:
         """The IRI of the one entity a name means, or a one-line error listing the candidates.
@@ -55,12 +42,6 @@ class Session:
         if chosen.note:
             click.echo(f"note: {chosen.note}", err=True)
         return chosen.iri
-
-    def entity(self, name: str, *types: str, purpose: str = "") -> URIRef:
-        """:meth:`iri` as an rdflib term, for the analyses written over rdflib."""
-        from rdflib import URIRef
-
-        return URIRef(self.iri(name, *types, purpose=purpose))
 
 
 def span(text: str | None, option: str) -> dates.DateSpan | None:

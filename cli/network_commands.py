@@ -36,16 +36,15 @@ def affiliations_command(obj: dict[str, object], entity: str, at: str | None, st
     Example:
       kg affiliations isis-k --at 2015-10 --role deputy-leader
     """
-    from kg.analysis.relations import network
+    from kg.analysis.relations import network, role_names
     from kg.analysis.temporal import AFFILIATION_KINDS, affiliations
-    from kg.graph.labels import role_names
 
     session = Session(obj)
     who = short(session.iri(entity))
     days = window(at, start, end)
-    net = network(session.graph)
+    net = network(session.store)
     if role is not None:
-        roles = sorted(set(role_names(session.graph))
+        roles = sorted(set(role_names(session.store))
                        | {d["rel"].relation for *_, d in net.edges(data=True) if d["rel"].kind in AFFILIATION_KINDS})
         if role not in roles:
             raise unknown("--role", "role", role, roles)
@@ -80,7 +79,7 @@ def connections_command(obj: dict[str, object], a: str, b: str, at: str | None, 
     if first == second:
         raise fail(f"{a} {b}", f"both names are the same entity ({first})",
                    hint="give two different entities; kg affiliations lists one entity's ties", exit_code=2)
-    found = connections(network(session.graph), first, second, max_hops=max_hops,
+    found = connections(network(session.store), first, second, max_hops=max_hops,
                         window=window(at, None, None))
     routes = grouped(found, first)
     line = summary(routes)
@@ -109,18 +108,17 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
     Example:
       kg lineage isis-k --direction up -f mermaid
     """
-    from kg.analysis.lineage import lineage, to_dot, to_mermaid
+    from kg.analysis.lineage import labels, lineage, to_dot, to_mermaid
     from kg.analysis.relations import network
-    from kg.graph.labels import english
 
     session = Session(obj)
     who = short(session.iri(org, "Organization", purpose="lineage is for organizations"))
-    links = lineage(network(session.graph), who, direction)
-    labels = {n: english(session.graph, n) for link in links for n in (link.child, link.parent)}
+    links = lineage(network(session.store), who, direction)
+    names = labels(session.store, links)
     if fmt == "dot":
-        emit(to_dot(links, labels), output)
+        emit(to_dot(links, names), output)
     elif fmt == "mermaid":
-        emit(to_mermaid(links, labels), output)
+        emit(to_mermaid(links, names), output)
     else:
         emit(render([link.as_dict() for link in links], fmt,
                     ["direction", "depth", "child", "relation", "parent", "date", "until", "status", "sources"],

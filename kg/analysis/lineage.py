@@ -7,7 +7,11 @@ from typing import Any
 
 import networkx as nx
 
+from kg.analysis.attacks import Graph
 from kg.analysis.relations import Relation
+from kg.namespaces import PREFIXES
+from kg.store.nodes import Nodes
+from kg.store.reader import oxigraph_of
 
 LINEAGE_ROLES = ("branch-of",)
 """Affiliation roles that also count as parentage (a province of its parent)."""
@@ -124,3 +128,10 @@ def to_mermaid(links: list[Link], labels: dict[str, str]) -> str:
 
 def _esc(text: str) -> str:
     return text.replace('"', "'")
+
+
+def labels(graph: Graph, links: list[Link]) -> dict[str, str]:
+    """The English label of each organization of ``links``, by id (the id itself when it has none)."""
+    nodes = Nodes(oxigraph_of(graph))
+    ids = {n for link in links for n in (link.child, link.parent)}
+    return {n: nodes.labels(PREFIXES["mkgd"] + n, PREFIXES["skos"] + "prefLabel").get("en", n) for n in ids}

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph
 
-from kg.analysis.attacks import short
+from kg.analysis.attacks import Graph, short
 from kg.dates import DateSpan, Interval, precision_of
-from kg.store.sparql import select
+from kg.store.reader import texts
 
 _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
@@ -119,26 +118,26 @@ class Relation:
                 "sources": list(self.sources), "facts": list(self.facts), "quotes": list(self.quotes)}
 
 
-def _span(edtf: Any, earliest: Any, latest: Any) -> DateSpan | None:
+def _span(edtf: str | None, earliest: str, latest: str) -> DateSpan | None:
     if edtf is None:
         return None
-    text = str(edtf)
-    approximate = text != text.rstrip("~?%")
-    return DateSpan(text, earliest.toPython(), latest.toPython(), precision_of(text), approximate)
+    approximate = edtf != edtf.rstrip("~?%")
+    return DateSpan(edtf, dt.date.fromisoformat(earliest), dt.date.fromisoformat(latest), precision_of(edtf),
+                    approximate)
 
 
 def relations(graph: Graph) -> list[Relation]:
     """Every relation in the graph, merged when several sources state the same one."""
     merged: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-    for r in select(graph, _AFFILIATIONS):
+    for r in texts(graph, _AFFILIATIONS):
         interval = Interval(_span(r.sEdtf, r.sEarliest, r.sLatest), _span(r.eEdtf, r.eEarliest, r.eLatest),
-                            r.ongoing.toPython() if r.ongoing is not None else None)
+                            dt.date.fromisoformat(r.ongoing) if r.ongoing is not None else None)
         key = (short(r.member), short(r.org), str(r.role), "affiliation", interval, str(r.status))
         merged[key].append(r)
     dated: dict[str, Any] = {}
-    for r in sorted(select(graph, _EVENT_DATES), key=lambda r: bool(r.own.toPython())):
+    for r in sorted(texts(graph, _EVENT_DATES), key=lambda r: r.own == "true"):
         dated[str(r.fact)] = r  # a fact's own date overrides its attack's
-    for r in select(graph, _EVENTS):
+    for r in texts(graph, _EVENTS):
         d = dated.get(str(r.fact))
         point = _span(d.edtf, d.earliest, d.latest) if d is not None else None
         interval = _event_interval(str(r.kind), point)
@@ -170,3 +169,11 @@ def network(graph: Graph) -> nx.MultiDiGraph:
                      relation=rel.relation, kind=rel.kind, status=rel.status,
                      sources=list(rel.sources))
     return net
+
+
+_ROLES = "SELECT ?role WHERE { ?concept skos:inScheme mkg:RoleScheme ; skos:notation ?role }"
+
+
+def role_names(graph: Graph) -> list[str]:
+    """The notation of every role of the vocabulary (``mkg:RoleScheme``), sorted."""
+    return sorted(r.role for r in texts(graph, _ROLES))

@@ -32,13 +32,3 @@ def english(graph: Graph, entity_id: str) -> str:
     """
     return by_language(graph, ID[entity_id]).get("en", entity_id)
 
-
-def role_names(graph: Graph) -> list[str]:
-    """The notation of every role of the vocabulary (``mkg:RoleScheme``), sorted.
-
-    >>> from kg.curate.vocab import vocabulary
-    >>> "branch-of" in vocabulary().notations("Role")
-    True
-    """
-    return sorted(str(graph.value(concept, SKOS.notation))
-                  for concept in graph.subjects(SKOS.inScheme, MKG.RoleScheme))

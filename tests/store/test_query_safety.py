@@ -120,8 +120,10 @@ def test_a_query_command_loads_no_sparql_parser_server_or_web_client(project: Pa
                                   ["query", "--name", "attacks-by", "--param", "agent=test-group", "-f", "csv"],
                                   ["query", "SELECT ?s WHERE { ?s a mkg:Organization }"], ["prefixes"],
                                   ["timeline", "test-group"], ["attacks", "--by", "test-group", "--limit", "5"],
-                                  ["resolve", "Testland", "-f", "json"], ["conflicts", "-f", "csv"]])
-def test_a_sparql_query_or_an_analysis_without_networkx_loads_no_rdflib(project: Path, args: list[str]) -> None:
+                                  ["resolve", "Testland", "-f", "json"], ["conflicts", "-f", "csv"],
+                                  ["affiliations", "test-group", "-f", "csv"], ["lineage", "test-group", "-f", "csv"],
+                                  ["connections", "test-group", "testland", "-f", "csv"]])
+def test_a_sparql_query_or_an_analyst_command_loads_no_rdflib(project: Path, args: list[str]) -> None:
     modules = loaded(project, *args)
     assert not modules & (HEAVY | {"rdflib"}), modules & (HEAVY | {"rdflib"})
 

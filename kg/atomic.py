@@ -10,12 +10,9 @@ ever sees the old folder or the new one (:func:`swap_in`, :func:`recover`).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import itertools
-import multiprocessing
-import multiprocessing.connection
 import os
 import shutil
 import stat
@@ -156,6 +153,8 @@ def rename(source: Path, target: Path, *, exchange: bool = False) -> None:
     if not exchange:
         os.replace(source, target)
         return
+    import ctypes  # here: with multiprocessing, 15 ms of every command's start, for the few that swap folders
+
     libc = ctypes.CDLL(None, use_errno=True)
     call = getattr(libc, "renameat2", None)
     if call is None:
@@ -300,6 +299,8 @@ def exit_with_parent() -> None:
     after the import that started them is gone. Call it first thing in the worker (a pool's
     ``initializer``); it does nothing in a process that no ``multiprocessing`` parent started.
     """
+    import multiprocessing.connection
+
     parent = multiprocessing.parent_process()
     if parent is None:
         return

@@ -174,7 +174,7 @@ def test_an_import_killed_at_each_rename_leaves_the_old_imports_or_the_new(proje
     reference = shutil.copytree(prepared, tmp_path / "reference")
     assert run(reference, "import", "gtd", str(incoming))[0] == 0
     new = files_of(reference / "imports")
-    assert len(new) == len(old) + 3
+    assert len(new) == len(old) + 4  # the csv, nt, yaml and summary.json
     seen = set()
     for n, killed in killed_at_each_rename(prepared, tmp_path, "import", "gtd", str(incoming)):
         state = files_of(killed / "imports")

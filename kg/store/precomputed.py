@@ -119,8 +119,7 @@ class Parts:
                 attack[s] = target
             elif p == _PERPETRATOR:
                 agents.setdefault(s, []).append(target)
-            if p != _DATE and p != _AS_OF and p != _DURING:
-                edges.setdefault(s, []).append(target)
+            edges.setdefault(s, []).append(target)
         for fact, named in edges.items():  # a dated fact dates every term it names ("?fact ?p ?entity")
             dated = self.dated.get(fact)
             if dated:
@@ -153,9 +152,9 @@ class Parts:
             latest = [la for _, la in found if la is not None]
             spans[attack] = (min(earliest) if earliest else None, max(latest) if latest else None)
         attacks = [[_iri(agent), _iri(attack), *spans.get(attack, (None, None))]
-                   for agent, attack in dict.fromkeys(self.claims)]
+                   for agent, attack in sorted(set(self.claims))]
         years: dict[str, list[str]] = {}
-        for term in {*self.named, *self.dates}:
+        for term in sorted({*self.named, *self.dates}):  # in order: the same triples give the same bytes
             nodes = self.named.get(term, set()) | self.dates.get(term, set())
             found = sorted(b[:4] for node in nodes for pair in days(node) for b in pair if b is not None)
             if found and term.startswith("<"):

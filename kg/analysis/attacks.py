@@ -20,6 +20,8 @@ _MKG, _ID = PREFIXES["mkg"], PREFIXES["mkgd"]
 _OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
 _LABEL, _NOTATION = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "notation"
 _TYPE, _DERIVED = PREFIXES["rdf"] + "type", PREFIXES["prov"] + "wasDerivedFrom"
+_SHOWN = (_LABEL, *(_MKG + name for name in ("date", "place", "outcome", "recordId")))
+"""What a listing reads of an attack itself."""
 
 # {scope} narrows each query to the attacks asked about, inside the engine: by a place (through
 # the location hierarchy), or every attack. The asked-for terms are bound, never pasted. Attacks
@@ -137,13 +139,14 @@ def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
     rows = []
     for attack_id in ids:
         attack = _ID + attack_id
-        labels = nodes.labels(attack, _LABEL)
-        date, place = nodes.value(attack, _MKG + "date"), nodes.value(attack, _MKG + "place")
+        own = nodes.only(attack, _SHOWN)
+        labels = {(getattr(label, "language", None) or "").lower(): label.value for label in own.get(_LABEL, [])}
+        date, place, outcome, record = (own.get(_MKG + name, [None])[0] for name in ("date", "place", "outcome",
+                                                                                       "recordId"))
         row = AttackRow(attack_id, labels.get("en", ""), labels.get("ar", ""), nodes.text(date, _MKG + "edtf"),
                         nodes.text(date, _MKG + "earliest"), nodes.text(date, _MKG + "latest"),
-                        nodes.labels(place, _LABEL).get("en", ""),
-                        nodes.text(nodes.value(attack, _MKG + "outcome"), _NOTATION))
-        record = nodes.text(attack, _MKG + "recordId")
+                        nodes.labels(place, _LABEL).get("en", ""), nodes.text(outcome, _NOTATION))
+        record = record.value if record is not None else ""
         for fact in sorted(nodes.subjects(_MKG + "attack", attack), key=lambda term: term.value):
             kinds = {kind.value for kind in nodes.out(fact).get(_TYPE, [])}
             if _MKG + "ResponsibilityClaim" in kinds:

@@ -24,7 +24,7 @@ from kg.store.sparql import select
 
 _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
-       ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing WHERE {
+       ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing ?aEdtf ?aEarliest ?aLatest WHERE {
   ?fact mkg:quote ?quote ; a mkg:Affiliation ; org:member ?member ; org:organization ?org ;
         org:role ?r ; mkg:claimStatus ?cs ; prov:wasDerivedFrom ?source .
   ?r skos:notation ?role . ?cs skos:notation ?status .
@@ -35,6 +35,7 @@ SELECT ?fact ?member ?org ?role ?status ?source ?quote
     OPTIONAL { ?during time:hasBeginning ?b . ?b mkg:edtf ?sEdtf ; mkg:earliest ?sEarliest ; mkg:latest ?sLatest }
     OPTIONAL { ?during time:hasEnd ?e . ?e mkg:edtf ?eEdtf ; mkg:earliest ?eEarliest ; mkg:latest ?eLatest }
     OPTIONAL { ?during mkg:ongoingAsOf ?ongoing }
+    OPTIONAL { ?during mkg:attestedAt ?a . ?a mkg:edtf ?aEdtf ; mkg:earliest ?aEarliest ; mkg:latest ?aLatest }
   }
 }"""
 
@@ -96,6 +97,10 @@ class Relation:
             return self.interval.end.edtf
         return f"ongoing as of {self.interval.ongoing_as_of}" if self.interval.ongoing_as_of else ""
 
+    @property
+    def attested(self) -> str:
+        return self.interval.attested.edtf if self.interval.attested else ""
+
     def possible_window(self) -> tuple[dt.date, dt.date]:
         """The widest span the relation may have held."""
         iv = self.interval
@@ -103,19 +108,14 @@ class Relation:
                 iv.end.latest if iv.end else dt.date.max)
 
     def certain_window(self) -> tuple[dt.date, dt.date] | None:
-        """The span the relation surely held, if any."""
-        iv = self.interval
-        if iv.start is None:
-            return None
-        last = iv.end.earliest if iv.end else iv.ongoing_as_of
-        if last is None or last < iv.start.latest:
-            return None
-        return iv.start.latest, last
+        """The span the relation surely held, if any (see :meth:`kg.dates.Interval.certain_span`)."""
+        return self.interval.certain_span()
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of a relation."""
         return {"subject": self.subject, "object": self.object, "relation": self.relation,
-                "kind": self.kind, "start": self.start, "end": self.end, "status": self.status,
+                "kind": self.kind, "start": self.start, "end": self.end, "attested": self.attested,
+                "status": self.status,
                 "sources": list(self.sources), "facts": list(self.facts), "quotes": list(self.quotes)}
 
 
@@ -132,7 +132,8 @@ def relations(graph: Graph) -> list[Relation]:
     merged: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for r in select(graph, _AFFILIATIONS):
         interval = Interval(_span(r.sEdtf, r.sEarliest, r.sLatest), _span(r.eEdtf, r.eEarliest, r.eLatest),
-                            r.ongoing.toPython() if r.ongoing is not None else None)
+                            r.ongoing.toPython() if r.ongoing is not None else None,
+                            _span(r.aEdtf, r.aEarliest, r.aLatest))
         key = (short(r.member), short(r.org), str(r.role), "affiliation", interval, str(r.status))
         merged[key].append(r)
     dated: dict[str, Any] = {}

@@ -27,6 +27,7 @@ SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?st
   UNION { ?fact mkg:asOf ?d . BIND ("as of" AS ?what) }
   UNION { ?fact org:memberDuring ?during . ?during time:hasBeginning ?d . BIND ("start" AS ?what) }
   UNION { ?fact org:memberDuring ?during . ?during time:hasEnd ?d . BIND ("end" AS ?what) }
+  UNION { ?fact org:memberDuring ?during . ?during mkg:attestedAt ?d . BIND ("attested" AS ?what) }
   UNION { ?fact mkg:attack ?attack . ?attack mkg:date ?d . BIND ("attack date" AS ?what) }
   ?d mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest ; mkg:precision ?precisionNode .
   ?precisionNode skos:notation ?precision .

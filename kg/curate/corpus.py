@@ -106,7 +106,7 @@ def load(root: Path, *, replaced: Mapping[str, str] | None = None, cache: ParseC
 
     >>> corpus = load(Path("tests/data/kitchen"))
     >>> corpus.entities["test-group"].line, len(corpus.facts)
-    (4, 7)
+    (4, 8)
     >>> len(load(Path("tests/data/kitchen"), replaced={"facts/kitchen.yaml": "source: src-fixture"}).facts)
     0
     """

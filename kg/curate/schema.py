@@ -44,7 +44,7 @@ FIELDS: dict[str, dict[str, Any]] = {
                "source": "source", "quote": "quote", "gloss": "text",
                "status": ("vocab", "ClaimStatus")},
     "Affiliation": {**_FACT, "member": "ref", "organization": "ref", "role": ("vocab", "Role"),
-                    "start": "edtf", "end": "end"},
+                    "start": "edtf", "end": "end", "attested": "edtf"},
     "Split": {**_FACT, "kind": ("vocab", "ChangeKind"), "from": "refs", "to": "refs",
               "agents": "refs", "count": "count"},
     "Responsibility": {**_FACT, "attack": "ref", "agent": "ref", "by": "ref", "channel": "ref"},

@@ -25,13 +25,19 @@ QUERIES: dict[str, str] = {
       OPTIONAL { ?entity skos:scopeNote ?note . FILTER (lang(?note) = "en") }
     }""",
     "affiliations": f"""SELECT ?fact ?member ?role ?organization ?start ?start_earliest ?start_latest
-                            ?end ?end_earliest ?end_latest ?status ?source ?quote ?gloss WHERE {{
+                            ?end ?end_earliest ?end_latest ?ongoing_as_of
+                            ?attested ?attested_earliest ?attested_latest ?status ?source ?quote ?gloss WHERE {{
       ?fact a mkg:Affiliation ; org:member ?member ; org:organization ?organization ;
             org:role/skos:notation ?role . {_GROUNDING}
       OPTIONAL {{ ?fact org:memberDuring/time:hasBeginning
                  [ mkg:edtf ?start ; mkg:earliest ?start_earliest ; mkg:latest ?start_latest ] }}
       OPTIONAL {{ ?fact org:memberDuring/time:hasEnd
-                 [ mkg:edtf ?end ; mkg:earliest ?end_earliest ; mkg:latest ?end_latest ] }}
+                 [ mkg:edtf ?endEdtf ; mkg:earliest ?end_earliest ; mkg:latest ?end_latest ] }}
+      OPTIONAL {{ ?fact org:memberDuring/mkg:ongoingAsOf ?ongoing_as_of }}
+      OPTIONAL {{ ?fact org:memberDuring/mkg:attestedAt
+                 [ mkg:edtf ?attested ; mkg:earliest ?attested_earliest ; mkg:latest ?attested_latest ] }}
+      # an ongoing relation ends ".." (still in effect when the source was written, as of that day)
+      BIND (IF(BOUND(?ongoing_as_of), "..", ?endEdtf) AS ?end)
     }}""",
     "splits": f"""SELECT ?fact ?kind (GROUP_CONCAT(DISTINCT STR(?from); separator=" ") AS ?original)
                       (GROUP_CONCAT(DISTINCT STR(?to); separator=" ") AS ?resulting)

@@ -249,8 +249,8 @@ def _span(g: Graph, node: URIRef, text: str) -> URIRef:
 
 def _interval(out: Compiled, corpus: Corpus, record: Record, node: URIRef) -> None:
     g, data = out.graph, record.data
-    start, end = data.get("start"), data.get("end")
-    if not start and not end:
+    start, end, attested = data.get("start"), data.get("end"), data.get("attested")
+    if not start and not end and not attested:
         return
     during = URIRef(f"{node}#during")
     g.add((node, ORG.memberDuring, during))
@@ -262,4 +262,6 @@ def _interval(out: Compiled, corpus: Corpus, record: Record, node: URIRef) -> No
         g.add((during, MKG.ongoingAsOf, Literal(published.earliest.isoformat(), datatype=XSD.date)))
     elif end:
         g.add((during, TIME.hasEnd, _span(g, URIRef(f"{node}#end"), str(end))))
+    if attested:
+        g.add((during, MKG.attestedAt, _span(g, URIRef(f"{node}#attested"), str(attested))))
 

@@ -52,8 +52,8 @@ def affiliations_command(obj: dict[str, object], entity: str, at: str | None, st
     found = affiliations(net, who, window=days, role=role)
     rows = [h.as_dict() for h in found]
     query = {"entity": who, "at": at, "from": start, "to": end, "role": role}
-    emit(render(rows, fmt, ["holds", "subject", "relation", "object", "start", "end", "status",
-                            "sources"], query, empty=f"no affiliations of {who} match"), output)
+    emit(render(rows, fmt, ["holds", "subject", "relation", "object", "start", "end", "attested", "status",
+                            "sources", "reading"], query, empty=f"no affiliations of {who} match"), output)
 
 
 @click.command("connections")
@@ -122,7 +122,8 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
         emit(to_mermaid(links, labels), output)
     else:
         emit(render([link.as_dict() for link in links], fmt,
-                    ["direction", "depth", "child", "relation", "parent", "date", "until", "status", "sources"],
+                    ["direction", "depth", "child", "relation", "parent", "date", "until", "status", "sources",
+                     "reading"],
                     {"org": who, "direction": direction}, empty=f"no lineage recorded for {who}"), output)
 
 
@@ -146,7 +147,7 @@ def timeline_command(obj: dict[str, object], entity: str, start: str | None, end
     events = timeline(session.graph, who, first=days[0] if days and start else None,
                       last=days[1] if days and end else None)
     emit(render([e.as_dict() for e in events], fmt,
-                ["date", "precision", "what", "type", "others", "status", "source", "gloss"],
+                ["date", "precision", "what", "type", "others", "status", "source", "gloss", "reading"],
                 {"entity": short(who), "from": start, "to": end}), output)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
+from kg.curate.readings import AMBIGUOUS
 from kg.graph.labels import by_language
 from kg.namespaces import ID, MKG
 from kg.store.sparql import select, select_text
@@ -160,7 +161,8 @@ def _text(graph: Graph, node: Any, predicate: URIRef) -> str:
 def _claim(graph: Graph, fact: Any, record: str) -> list[dict[str, str]]:
     common = {"fact": short(fact), "status": _text(graph, graph.value(fact, MKG.claimStatus), SKOS.notation),
               "by": short(graph.value(fact, MKG.claimedBy)), "channel": short(graph.value(fact, MKG.channel)),
-              "quote": _text(graph, fact, MKG.quote), "record": record}
+              "quote": _text(graph, fact, MKG.quote), "record": record,
+              "reading": AMBIGUOUS if graph.value(fact, MKG.preferredReading) is not None else ""}
     return [{**common, "agent": short(agent), "source": short(source)}
             for agent in graph.objects(fact, MKG.perpetrator) for source in graph.objects(fact, PROV.wasDerivedFrom)]
 
@@ -201,10 +203,13 @@ def claim_text(claim: dict[str, str]) -> str:
 
     >>> claim_text({"agent": "isis-k", "status": "claimed", "channel": "amaq", "source": "src-1"})
     'isis-k (claimed, via amaq; src-1)'
+    >>> claim_text({"agent": "isis-k", "status": "reported", "source": "src-2", "reading": AMBIGUOUS})
+    'isis-k (reported; src-2; ambiguous reading)'
     """
     via = f", via {claim['channel']}" if claim.get("channel") else ""
     row = f" row {claim['record']}" if claim.get("record") else ""
-    return f"{claim['agent']} ({claim['status']}{via}; {claim['source']}{row})"
+    reading = f"; {claim['reading']}" if claim.get("reading") else ""
+    return f"{claim['agent']} ({claim['status']}{via}; {claim['source']}{row}{reading})"
 
 
 def toll_text(figure: dict[str, Any]) -> str:

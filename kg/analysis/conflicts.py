@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph
+from rdflib.namespace import TIME
 
 from kg.analysis.attacks import short
+from kg.namespaces import MKG
 from kg.store.sparql import select
 
 # Curated facts only: each query starts from the quote they carry, with the fact's type as a
@@ -72,6 +74,16 @@ SELECT ?subject ?value ?fact ?source ?quote WHERE {
 }"""
 
 
+# An ambiguous fact's readings: each with the fields it reads differently. Starting from the
+# curated facts' quotes, as the queries above do.
+_READINGS = """
+SELECT ?fact ?reading ?preferred ?predicate ?value ?note ?source ?quote WHERE {
+  ?fact mkg:quote ?quote ; mkg:reading ?reading ; mkg:preferredReading ?preferred ; prov:wasDerivedFrom ?source .
+  ?reading skos:note ?note ; ?predicate ?value .
+  FILTER (?predicate NOT IN (rdf:type, skos:note, mkg:gloss))
+}"""
+
+
 @dataclass
 class Conflict:
     """One question the sources answer differently."""
@@ -94,7 +106,47 @@ def conflicts(graph: Graph) -> list[Conflict]:
     found += _group(graph, _PERPETRATORS, lambda r: "perpetrator", lambda r: short(r.agent))
     for r in select(graph, _DISPUTED):
         found.append(Conflict("disputed", short(r.subject), [_version(r, str(r.value))]))
+    found += _readings(graph)
     return sorted(found, key=lambda c: (c.topic, c.subject))
+
+
+def _readings(graph: Graph) -> list[Conflict]:
+    """Each ambiguous fact, with its readings side by side (the preferred one marked)."""
+    fields: dict[tuple[str, str], list[str]] = defaultdict(list)
+    rows: dict[tuple[str, str], Any] = {}
+    for r in select(graph, _READINGS):
+        key = (short(r.fact), str(r.reading))
+        fields[key].append(f"{curie_local(r.predicate)} {_term(graph, r.value)}")
+        rows[key] = r
+    by_fact: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (fact, reading), row in sorted(rows.items()):
+        name = reading.rsplit("#reading-", 1)[-1]
+        mark = " (preferred)" if str(row.preferred) == reading else ""
+        version = _version(row, f"{name}{mark}: {'; '.join(sorted(fields[(fact, reading)]))}")
+        by_fact[fact].append({**version, "note": str(row.note)})
+    return [Conflict("ambiguous reading", fact, versions) for fact, versions in by_fact.items()]
+
+
+def curie_local(predicate: Any) -> str:
+    """A predicate's local name (``allegedBy``), as a reading's fields are listed.
+
+    >>> curie_local("https://w3id.org/mkg/ontology#allegedBy")
+    'allegedBy'
+    """
+    return str(predicate).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _term(graph: Graph, value: Any) -> str:
+    """A reading's value as text: an id, a vocabulary notation, a date's EDTF, an interval's bounds."""
+    edtf = graph.value(value, MKG.edtf)
+    if edtf is not None:
+        return str(edtf)
+    bounds = [(name, graph.value(graph.value(value, predicate), MKG.edtf))
+              for name, predicate in (("start", TIME.hasBeginning), ("end", TIME.hasEnd), ("attested", MKG.attestedAt))]
+    if any(edtf for _, edtf in bounds):
+        return " ".join(f"{name} {edtf}" for name, edtf in bounds if edtf is not None)
+    text = short(value)
+    return curie_local(text) if text.startswith("http") else text
 
 
 def _figure(row: Any) -> str:

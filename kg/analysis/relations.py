@@ -19,12 +19,13 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.analysis.attacks import short
+from kg.curate.readings import AMBIGUOUS
 from kg.dates import DateSpan, Interval, precision_of
 from kg.store.sparql import select
 
 _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
-       ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing ?aEdtf ?aEarliest ?aLatest WHERE {
+       ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing ?aEdtf ?aEarliest ?aLatest ?preferred WHERE {
   ?fact mkg:quote ?quote ; a mkg:Affiliation ; org:member ?member ; org:organization ?org ;
         org:role ?r ; mkg:claimStatus ?cs ; prov:wasDerivedFrom ?source .
   ?r skos:notation ?role . ?cs skos:notation ?status .
@@ -37,10 +38,11 @@ SELECT ?fact ?member ?org ?role ?status ?source ?quote
     OPTIONAL { ?during mkg:ongoingAsOf ?ongoing }
     OPTIONAL { ?during mkg:attestedAt ?a . ?a mkg:edtf ?aEdtf ; mkg:earliest ?aEarliest ; mkg:latest ?aLatest }
   }
+  OPTIONAL { ?fact mkg:preferredReading ?preferred }
 }"""
 
 _EVENTS = """
-SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote WHERE {
+SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?preferred WHERE {
   # curated facts only (they carry a quote), found first: imported dataset records are many
   ?fact mkg:quote ?quote .
   {
@@ -61,6 +63,7 @@ SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote WHERE {
     BIND ("designation" AS ?kind) BIND ("designated" AS ?relation)
   }
   ?fact mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source .
+  OPTIONAL { ?fact mkg:preferredReading ?preferred }
 }"""
 
 # A fact's own date, else (for a claim) its attack's. Asked apart from _EVENTS: in one
@@ -86,6 +89,8 @@ class Relation:
     sources: tuple[str, ...]
     facts: tuple[str, ...]
     quotes: tuple[str, ...] = field(default=(), compare=False)
+    ambiguous: tuple[str, ...] = field(default=(), compare=False)
+    """The facts behind it whose sentence has several readings (this is their preferred one)."""
 
     @property
     def start(self) -> str:
@@ -116,7 +121,8 @@ class Relation:
         return {"subject": self.subject, "object": self.object, "relation": self.relation,
                 "kind": self.kind, "start": self.start, "end": self.end, "attested": self.attested,
                 "status": self.status,
-                "sources": list(self.sources), "facts": list(self.facts), "quotes": list(self.quotes)}
+                "sources": list(self.sources), "facts": list(self.facts), "quotes": list(self.quotes),
+                "reading": AMBIGUOUS if self.ambiguous else ""}
 
 
 def _span(edtf: Any, earliest: Any, latest: Any) -> DateSpan | None:
@@ -150,7 +156,8 @@ def relations(graph: Graph) -> list[Relation]:
         out.append(Relation(
             subject, obj, relation, kind, interval, status,
             tuple(sorted({short(r.source) for r in rows})), tuple(sorted({short(r.fact) for r in rows})),
-            tuple(sorted({str(r.quote) for r in rows}))))
+            tuple(sorted({str(r.quote) for r in rows})),
+            tuple(sorted({short(r.fact) for r in rows if r.preferred is not None}))))
     return sorted(out, key=lambda rel: (rel.subject, rel.object, rel.relation, rel.facts))
 
 

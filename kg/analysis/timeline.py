@@ -9,13 +9,15 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from kg.analysis.attacks import short
+from kg.curate.readings import AMBIGUOUS
 from kg.namespaces import ID
 from kg.store.sparql import select_text
 
 # Named nodes rather than paths, and the entity reached through a triple pattern in each
 # branch: so Oxigraph starts from the entity (see queries/timeline.rq).
 _TIMELINE = """
-SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote WHERE {
+SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote
+                ?preferred WHERE {
   { ?fact ?p ?entity . FILTER (?p != mkg:entity) } UNION { ?entity a ?any . BIND (?entity AS ?fact) }
   ?fact a ?cls .
   VALUES (?cls ?type) {
@@ -38,6 +40,7 @@ SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?st
   OPTIONAL { ?fact mkg:quote ?quote }
   FILTER (BOUND(?quote))
   OPTIONAL { ?fact mkg:gloss ?gloss }
+  OPTIONAL { ?fact mkg:preferredReading ?preferred }
 }"""
 
 
@@ -58,6 +61,7 @@ class Event:
     quote: str
     others: tuple[str, ...] = ()
     """The other parties or events of the fact: the organization joined, the attack claimed, the place."""
+    reading: str = ""  # "ambiguous reading" when the fact has several readings (this is its preferred one)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "others": list(self.others)}
@@ -79,7 +83,8 @@ def timeline(graph: Graph, entity: URIRef, *, first: dt.date | None = None,
             others[fact] = _others(graph, URIRef(fact), entity)
         events.add(Event(earliest, latest, str(r["edtf"]), str(r["precision"]), str(r["what"]),
                          str(r["type"]), short(fact), str(r["status"]), short(r["source"]),
-                         r["gloss"] or "", str(r["quote"]), others[fact]))
+                         r["gloss"] or "", str(r["quote"]), others[fact],
+                         AMBIGUOUS if r["preferred"] is not None else ""))
     return sorted(events, key=lambda e: (e.earliest, e.latest, e.type, e.fact, e.what))
 
 

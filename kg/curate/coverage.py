@@ -33,7 +33,7 @@ def markdown(corpus: Corpus) -> str:
     >>> from pathlib import Path
     >>> from kg.curate.corpus import load
     >>> print(markdown(load(Path("tests/data/kitchen"))).splitlines()[2])
-    | src-fixture | 8 | 4 | 1 | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 23 |
+    | src-fixture | 8 | 4 | 1 | 2 | 1 | 2 | 1 | 1 | 1 | 1 | 1 | 2 | 25 |
     """
     table = counts(corpus)
     header = "| source | " + " | ".join(COLUMNS) + " | total |"

@@ -17,6 +17,7 @@ from typing import Any
 
 from kg import dates
 from kg.curate.arabic import has_bidi_controls, script_of
+from kg.curate.readings import OWN, SHARED, merge
 from kg.curate.vocab import vocabulary
 from kg.errors import Problem
 
@@ -32,7 +33,7 @@ _ENTITY = {"id": "id", "type": "type", "label": "label", "aliases": "aliases", "
            "description": "text"}
 _FACT = {"id": "id", "type": "type", "source": "source", "quote": "quote", "gloss": "text",
          "status": ("vocab", "ClaimStatus"), "according_to": "ref", "according_to_text": "text",
-         "credibility": "credibility", "note": "text", "date": "edtf"}
+         "credibility": "credibility", "note": "text", "date": "edtf", "readings": "readings"}
 
 FIELDS: dict[str, dict[str, Any]] = {
     "Organization": {**_ENTITY, "kind": ("vocab", "OrganizationKind")},
@@ -99,15 +100,55 @@ def check_record(record: Mapping[str, Any], file: str, line: int, kind: str | No
             close = difflib.get_close_matches(str(key), fields, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(fields)}"
             problems.append(Problem(file, line, name, f"unknown field {key!r}", hint))
-    for key in REQUIRED[kind]:
-        if record.get(key) in (None, "", []):
+    for key in REQUIRED[kind]:  # an ambiguous fact's required fields may come from its readings
+        if record.get(key) in (None, "", []) and not isinstance(record.get("readings"), list):
             problems.append(Problem(file, line, name, f"missing required field {key!r}",
                                     f"every {kind} needs {', '.join(REQUIRED[kind])}"))
     for key, value in record.items():
-        if key in fields and value not in (None, "", []):
+        if key == "readings" and key in fields:
+            problems += _check_readings(record, file, line, kind, name)
+        elif key in fields and value not in (None, "", []):
             message = _check_value(fields[key], key, value)
             if message:
                 problems.append(Problem(file, line, name, message[0], message[1]))
+    return problems
+
+
+def _check_readings(record: Mapping[str, Any], file: str, line: int, kind: str,
+                    name: str | None) -> list[Problem]:
+    """Two or more readings, each a note and the fields it reads differently; one preferred, with a reason."""
+    entries = record["readings"]
+    if not isinstance(entries, list) or len(entries) < 2 or not all(isinstance(e, Mapping) for e in entries):
+        return [Problem(file, line, name, "readings must be a list of two or more mappings",
+                        "give each way to read the sentence as {id, note, ...fields}")]
+    problems, seen = [], set()
+    for entry in entries:
+        at = getattr(entry, "line", line)
+        rid = entry.get("id")
+        where = f"{name} reading {rid}" if rid else name
+        if not isinstance(rid, str) or not SLUG.match(rid) or rid in seen:
+            problems.append(Problem(file, at, name, f"reading id {rid!r} is missing, not a slug or repeated",
+                                    "give each reading a short unique slug, e.g. id: khan-accuses-dost"))
+        seen.add(str(rid))
+        if not _is_text(entry.get("note")):
+            problems.append(Problem(file, at, where, "a reading needs a note", "say how this reading reads the text"))
+        if entry.get("preferred") not in (None, True):
+            problems.append(Problem(file, at, where, "preferred must be true or left out", "write preferred: true"))
+        if (entry.get("preferred") is True) != _is_text(entry.get("reason")):
+            problems.append(Problem(file, at, where, "the preferred reading, and only it, gives a reason",
+                                    "write reason: why this reading is preferred"))
+        for key in entry:
+            if key in SHARED and key != "id":
+                problems.append(Problem(file, at, where, f"a reading cannot give its own {key!r}",
+                                        "every reading shares the fact's source and quote"))
+            elif key not in OWN and key not in FIELDS[kind]:
+                problems.append(Problem(file, at, where, f"unknown field {key!r}",
+                                        f"a reading gives {kind} fields, and id, note, preferred, reason"))
+        if not problems:
+            problems += check_record(merge(record, entry, at), file, at, kind)
+    if sum(e.get("preferred") is True for e in entries) != 1 and not problems:
+        problems.append(Problem(file, line, name, "exactly one reading must be preferred",
+                                "mark one reading preferred: true, with its reason"))
     return problems
 
 

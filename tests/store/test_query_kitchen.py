@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from kg.corpus import load
+from kg.curate.corpus import load
 from kg.namespaces import ID, MKG
 from kg.store.query import PARAM_TYPES, library
 from kg.store.sparql_safety import check_query
@@ -167,6 +167,9 @@ PINNED: dict[tuple[str, ...], tuple[tuple[str, ...], list[tuple[str, ...]]]] = {
     ("name-lookup", "name=IKHTIBAR"): (("entity", "type"), [("ahmad-test", "Person"), ("test-group", "Organization")]),
     ("name-lookup", "name=Khorasan"): (("entity",), []),
     ("disagreements",): (("attack",), []),
+    ("readings",): (("fact", "reading", "preferred"),
+                    [("f-fixture-09", "f-fixture-09#reading-agency-accuses", "false"),
+                     ("f-fixture-09", "f-fixture-09#reading-ahmad-accuses", "true")]),
     ("timeline", "entity=test-group"): (
         ("date", "what", "type", "fact"),
         [("2018", "start", "affiliation", "f-fixture-03"), ("2019", "date", "split", "f-fixture-04"),

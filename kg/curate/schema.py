@@ -30,10 +30,11 @@ FACT_TYPES = (
 )
 
 _ENTITY = {"id": "id", "type": "type", "label": "label", "aliases": "aliases", "note": "note",
-           "description": "text"}
+           "outside_note": "note", "description": "text"}
 _FACT = {"id": "id", "type": "type", "source": "source", "quote": "quote", "gloss": "text",
          "status": ("vocab", "ClaimStatus"), "according_to": "ref", "according_to_text": "text",
-         "credibility": "credibility", "note": "text", "date": "edtf", "readings": "readings"}
+         "credibility": "credibility", "note": "text", "outside_note": "text", "date": "edtf",
+         "readings": "readings"}
 
 FIELDS: dict[str, dict[str, Any]] = {
     "Organization": {**_ENTITY, "kind": ("vocab", "OrganizationKind")},
@@ -224,6 +225,10 @@ def _credibility(key: str, value: Any) -> tuple[str, str] | None:
 def _label(key: str, value: Any) -> tuple[str, str] | None:
     if not isinstance(value, Mapping) or not _is_text(value.get("en")) or not _is_text(value.get("ar")):
         return f"{key} needs both 'en' and 'ar' texts", "write label: {en: ..., ar: ...}"
+    outside = value.get("outside", [])
+    if set(value) - {"en", "ar", "outside"} or not isinstance(outside, list) or set(outside) - {"en", "ar"}:
+        return (f"{key} takes en, ar and outside (the languages whose label no source gives)",
+                "e.g. label: {en: ..., ar: ..., outside: [en]}")
     for lang in ("en", "ar"):
         problem = _language(key, str(value[lang]), lang)
         if problem:
@@ -262,9 +267,11 @@ def _aliases(key: str, value: Any) -> tuple[str, str] | None:
             alias = {"text": alias, "lang": "ar" if script_of(alias) == "ar" else "en"}
         if not isinstance(alias, Mapping) or not _is_text(alias.get("text")):
             return f"{key} entries need a 'text'", "write {text: ..., lang: en}"
-        extra = set(alias) - {"text", "lang", "transliteration"}
+        extra = set(alias) - {"text", "lang", "transliteration", "outside"}
         if extra:
-            return f"{key} entry has unknown field {sorted(extra)[0]!r}", "use text, lang, transliteration"
+            return f"{key} entry has unknown field {sorted(extra)[0]!r}", "use text, lang, transliteration, outside"
+        if alias.get("outside") not in (None, True):
+            return f"{key} entry's outside must be true or left out", "outside: true marks a name no source gives"
         lang = "ar-Latn" if alias.get("transliteration") else str(alias.get("lang", "en"))
         problem = _language(key, str(alias["text"]), lang)
         if problem:

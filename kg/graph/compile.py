@@ -134,10 +134,13 @@ def _entity(out: Compiled, record: Record) -> None:
     g, data, node = out.graph, record.data, iri(record.id)
     out.origins[node] = record
     g.add((node, RDF.type, CLASSES[record.type]))
+    outside = set(data["label"].get("outside") or [])
     for lang in ("en", "ar"):
         label = Literal(str(data["label"][lang]).strip(), lang=lang)
         g.add((node, SKOS.prefLabel, label))
         g.add((node, RDFS.label, label))
+        if lang in outside:
+            g.add((node, MKG.outsideKnowledge, label))
     for alias in data.get("aliases") or []:
         if isinstance(alias, str):
             alias = {"text": alias}
@@ -149,10 +152,15 @@ def _entity(out: Compiled, record: Record) -> None:
             default = "ar" if script_of(text) == "ar" else "en"
             literal = Literal(text, lang=str(alias.get("lang") or default))
         g.add((node, SKOS.altLabel, literal))
-    note = data.get("note")
-    if note:
-        for lang, text in (note.items() if isinstance(note, dict) else [("en", note)]):
-            g.add((node, SKOS.scopeNote, Literal(str(text).strip(), lang=lang)))
+        if alias.get("outside"):
+            g.add((node, MKG.outsideKnowledge, literal))
+    for key in ("note", "outside_note"):
+        note = data.get(key)
+        for lang, text in (note.items() if isinstance(note, dict) else [("en", note)] if note else []):
+            literal = Literal(str(text).strip(), lang=lang)
+            g.add((node, SKOS.scopeNote, literal))
+            if key == "outside_note":
+                g.add((node, MKG.outsideKnowledge, literal))
     if data.get("description"):
         g.add((node, SCHEMA.description, Literal(str(data["description"]).strip(), lang="en")))
     coordinates = data.get("coordinates")
@@ -225,8 +233,13 @@ def _grounding(out: Compiled, record: Record, node: URIRef) -> None:
             g.add((node, MKG.gloss, Literal(str(data["gloss"]).strip(), lang="en")))
         return
     _assertion(g, {**data, "status": data.get("status") or "reported"}, node)
-    if data.get("note") and record.kind == "fact":
-        g.add((node, SKOS.note, Literal(str(data["note"]).strip(), lang="en")))
+    if record.kind == "fact":
+        for key in ("note", "outside_note"):
+            if data.get(key):
+                literal = Literal(str(data[key]).strip(), lang="en")
+                g.add((node, SKOS.note, literal))
+                if key == "outside_note":
+                    g.add((node, MKG.outsideKnowledge, literal))
 
 
 def _assertion(g: Graph, data: Mapping[str, Any], node: URIRef) -> None:

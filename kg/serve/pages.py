@@ -82,6 +82,8 @@ class EntityPage:
     """English labels of the entities the page links to, by id."""
     responsible: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     """For an attack: who is held responsible, each with (claim status, source) pairs."""
+    outside: set[str] = field(default_factory=set)
+    """Labels, aliases and notes that no source gives (outside knowledge)."""
 
     @property
     def title(self) -> str:
@@ -139,6 +141,7 @@ class Pages:
                         for n in g.objects(node, p)})
         page = EntityPage(iri, short(node), sorted(curie(str(t)) for t in g.objects(node, RDF.type)),
                           labels, aliases, notes)
+        page.outside = {str(text) for text in g.objects(node, MKG.outsideKnowledge)}
         page.statements = sorted((self._cell(p)[:2], self._cell(o)) for p, o in g.predicate_objects(node))
         if iri.startswith(str(ID)):
             held = affiliation_chart.order(affiliations(self.net, page.id))

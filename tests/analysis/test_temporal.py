@@ -96,7 +96,8 @@ def test_an_attested_date_joins_a_known_start_or_end() -> None:
 
 def test_an_attested_day_makes_a_path_certain_on_that_day() -> None:
     net = net_of(
-        Relation("a", "x", "member", "affiliation", Interval(attested=parse("2014-09-22")), "reported", ("s",), ("f1",)),
+        Relation("a", "x", "member", "affiliation", Interval(attested=parse("2014-09-22")), "reported", ("s",),
+                 ("f1",)),
         rel("x", "y", "ally", "2013", "2016", fact="f2"))
     paths = connections(net, "a", "y", window=month("2014-09-22"))
     assert [p.certain for p in paths] == [True]

@@ -3,9 +3,10 @@
 Every n-ary fact that links two entities over time becomes a :class:`Relation`:
 affiliations (member → organization, in a role), lineage changes (resulting →
 original organization; people → the organization they left or joined),
-responsibility claims (perpetrator → attack) and designations (authority →
-organization). The :func:`network` view is a networkx ``MultiDiGraph`` whose edges
-carry the relation, its interval bounds, its claim status and its sources.
+breaks (agent → the person or faction it broke with), responsibility claims
+(perpetrator → attack) and designations (authority → organization). The
+:func:`network` view is a networkx ``MultiDiGraph`` whose edges carry the relation,
+its interval bounds, its claim status and its sources.
 """
 
 from __future__ import annotations
@@ -49,8 +50,12 @@ SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?preferred 
     ?fact a mkg:SplitFrom ; org:originalOrganization ?object ; mkg:changeKind/skos:notation ?change .
     { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) }
     UNION
-    { ?fact mkg:changeAgent ?subject . BIND ("left" AS ?kind) }
+    # in an internal split nobody is said to leave: the agents break with someone inside it
+    { ?fact mkg:changeAgent ?subject . FILTER (?change != "internal-split") BIND ("left" AS ?kind) }
     BIND (IF(?kind = "lineage", ?change, CONCAT("left in ", ?change)) AS ?relation)
+  } UNION {
+    ?fact a mkg:SplitFrom ; mkg:changeAgent ?subject ; mkg:brokeWith ?object .
+    BIND ("rift" AS ?kind) BIND ("broke-with" AS ?relation)
   } UNION {
     ?fact a mkg:SplitFrom ; org:resultingOrganization ?object ; mkg:changeAgent ?subject ;
           mkg:changeKind/skos:notation ?changeKind .
@@ -83,7 +88,7 @@ class Relation:
     subject: str
     object: str
     relation: str
-    kind: str  # affiliation, lineage, left, joined, responsibility, designation
+    kind: str  # affiliation, lineage, left, joined, rift, responsibility, designation
     interval: Interval
     status: str
     sources: tuple[str, ...]
@@ -162,10 +167,11 @@ def relations(graph: Graph) -> list[Relation]:
 
 
 def _event_interval(kind: str, point: DateSpan | None) -> Interval:
-    # Leaving ends a tie at the event; joining starts one; the rest happen at a point.
+    # Leaving ends a tie at the event; joining starts one, and so does a break (the rift
+    # holds from then on); the rest happen at a point.
     if kind == "left":
         return Interval(None, point)
-    if kind == "joined":
+    if kind in ("joined", "rift"):
         return Interval(point, None)
     return Interval(point, point)
 

@@ -29,7 +29,7 @@ from kg.store.sparql import select
 from kg.store.store import stamp_digest
 
 ENTITY_CLASSES = {MKG.Organization: "Organization", MKG.Person: "Person",
-                  MKG.Location: "Location", MKG.Attack: "Attack"}
+                  MKG.Location: "Location", MKG.Attack: "Attack", MKG.Event: "Event"}
 FUZZY_FLOOR = 80
 """Below this rapidfuzz score a label is not offered as a match."""
 AMBIGUITY_MARGIN = 5
@@ -108,7 +108,7 @@ class Resolution:
 
 
 _ENTITIES = """
-  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location } ?entity a ?cls }
+  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location mkg:Event } ?entity a ?cls }
   # attacks by name are the curated ones (labelled in Arabic too); an imported incident is
   # found by its row, not by name: there may be 200,000 of them
   UNION { ?entity a mkg:Attack ; skos:prefLabel ?arabic . FILTER (lang(?arabic) = "ar") BIND (mkg:Attack AS ?cls) }"""

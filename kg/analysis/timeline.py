@@ -21,7 +21,7 @@ SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?st
   { ?fact ?p ?entity . FILTER (?p != mkg:entity) } UNION { ?entity a ?any . BIND (?entity AS ?fact) }
   ?fact a ?cls .
   VALUES (?cls ?type) {
-    (mkg:Attack "attack") (mkg:Affiliation "affiliation") (mkg:SplitFrom "split")
+    (mkg:Attack "attack") (mkg:Event "event") (mkg:Affiliation "affiliation") (mkg:SplitFrom "split")
     (mkg:ResponsibilityClaim "responsibility") (mkg:CasualtyReport "casualties")
     (mkg:Designation "designation") (mkg:StrengthEstimate "strength") (mkg:Allegation "allegation")
   }

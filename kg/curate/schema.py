@@ -23,7 +23,7 @@ from kg.errors import Problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-ENTITY_TYPES = ("Organization", "Person", "Location", "Attack")
+ENTITY_TYPES = ("Organization", "Person", "Location", "Attack", "Event")
 FACT_TYPES = (
     "Affiliation", "Split", "Responsibility", "CasualtyReport", "Designation", "Strength",
     "Allegation",
@@ -45,10 +45,12 @@ FIELDS: dict[str, dict[str, Any]] = {
                "date": "edtf", "place": "ref", "targets": "texts", "target_entities": "refs",
                "source": "source", "quote": "quote", "gloss": "text",
                "status": ("vocab", "ClaimStatus")},
+    "Event": {**_ENTITY, "kind": ("vocab", "EventKind"), "date": "edtf", "place": "ref", "actors": "refs",
+              "source": "source", "quote": "quote", "gloss": "text", "status": ("vocab", "ClaimStatus")},
     "Affiliation": {**_FACT, "member": "ref", "organization": "ref", "role": ("vocab", "Role"),
                     "start": "edtf", "end": "end", "attested": "edtf"},
     "Split": {**_FACT, "kind": ("vocab", "ChangeKind"), "from": "refs", "to": "refs",
-              "agents": "refs", "count": "count"},
+              "agents": "refs", "broke_with": "refs", "count": "count"},
     "Responsibility": {**_FACT, "attack": "ref", "agent": "ref", "by": "ref", "channel": "ref"},
     "CasualtyReport": {**_FACT, "attack": "ref", "measure": ("vocab", "Measure"),
                        "value": "int", "qualifier": ("vocab", "Qualifier"), "victims": "text",
@@ -57,7 +59,7 @@ FIELDS: dict[str, dict[str, Any]] = {
                     "designation_type": ("vocab", "DesignationType"), "instrument": "text"},
     "Strength": {**_FACT, "organization": "ref", "value": "int",
                  "qualifier": ("vocab", "Qualifier"), "as_of": "edtf", "place": "ref"},
-    "Allegation": {**_FACT, "by": "ref", "about": "refs"},
+    "Allegation": {**_FACT, "by": "ref", "about": "refs", "channel": "ref"},
     "Mention": {"entity": "ref", "quote": "quote", "source": "source", "note": "text"},
 }
 
@@ -66,6 +68,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Person": ("id", "type", "label"),
     "Location": ("id", "type", "label", "kind"),
     "Attack": ("id", "type", "label", "kind", "outcome", "quote"),
+    "Event": ("id", "type", "label", "kind", "quote"),
     "Affiliation": ("id", "type", "quote", "member", "organization", "role"),
     "Split": ("id", "type", "quote", "kind", "from"),
     "Responsibility": ("id", "type", "quote", "attack", "agent", "status"),
@@ -83,6 +86,7 @@ REF_TYPES: dict[str, tuple[str, ...] | None] = {
     "overlaps": ("Location",), "from": ("Organization",), "to": ("Organization",),
     "agents": ("Person", "Organization"), "authority": ("Organization",),
     "nationality": ("Location",), "persons": ("Person",), "channel": ("Organization",),
+    "actors": ("Person", "Organization"), "broke_with": ("Person", "Organization"),
 }
 
 
@@ -288,10 +292,16 @@ def _coordinates(key: str, value: Any) -> tuple[str, str] | None:
     return None
 
 
+VAGUE = ("several", "dozens", "hundreds", "thousands")
+"""Qualifiers that stand without a figure ("dozens of commanders")."""
+
+
 def _count(key: str, value: Any) -> tuple[str, str] | None:
-    if not isinstance(value, Mapping) or "value" not in value or set(value) - {"value", "qualifier"}:
-        return f"{key} must be {{value, qualifier}}", "e.g. {value: 17, qualifier: nearly}"
-    problem = _int(f"{key}.value", value["value"])
+    vague = isinstance(value, Mapping) and "value" not in value and value.get("qualifier") in VAGUE
+    if not isinstance(value, Mapping) or ("value" not in value and not vague) or set(value) - {"value", "qualifier"}:
+        return (f"{key} must be {{value, qualifier}}, or a qualifier alone for {', '.join(VAGUE)}",
+                "e.g. {value: 17, qualifier: nearly} or {qualifier: dozens}")
+    problem = _int(f"{key}.value", value["value"]) if "value" in value else None
     if problem:
         return problem
     return _check_value(("vocab", "Qualifier"), f"{key}.qualifier", value.get("qualifier", "exact"))

@@ -2,7 +2,8 @@
 
 * militant groups, factions and militias → ``intrusion-set``; other organizations →
   ``identity`` (class organization, or group for unnamed collectives); people →
-  ``identity`` (individual); places → ``location``; attacks → ``campaign``;
+  ``identity`` (individual); places → ``location``; attacks → ``campaign``; events that
+  are not attacks (a withdrawal) have no STIX object and are left out;
   relations → ``relationship`` with ``start_time``/``stop_time``; responsibility
   → ``attributed-to`` when the perpetrator is an intrusion set, else ``related-to``.
   Each relationship says in its ``description`` who did what by whose account (claimed,

@@ -20,8 +20,8 @@ QUERIES: dict[str, str] = {
       ?entity a ?cls ; skos:prefLabel ?label_en , ?label_ar .
       FILTER (lang(?label_en) = "en" && lang(?label_ar) = "ar")
       VALUES (?cls ?type) { (mkg:Organization "Organization") (mkg:Person "Person")
-                            (mkg:Location "Location") (mkg:Attack "Attack") }
-      OPTIONAL { ?entity (mkg:organizationKind|mkg:locationKind|mkg:attackKind)/skos:notation ?kind }
+                            (mkg:Location "Location") (mkg:Attack "Attack") (mkg:Event "Event") }
+      OPTIONAL { ?entity (mkg:organizationKind|mkg:locationKind|mkg:attackKind|mkg:eventKind)/skos:notation ?kind }
       OPTIONAL { ?entity skos:scopeNote ?note . FILTER (lang(?note) = "en") }
     }""",
     "affiliations": f"""SELECT ?fact ?member ?role ?organization ?start ?start_earliest ?start_latest

@@ -27,7 +27,7 @@ from kg.resources import resource_dir
 
 CLASSES = {
     "Organization": MKG.Organization, "Person": MKG.Person, "Location": MKG.Location,
-    "Attack": MKG.Attack, "Affiliation": MKG.Affiliation, "Split": MKG.SplitFrom,
+    "Attack": MKG.Attack, "Event": MKG.Event, "Affiliation": MKG.Affiliation, "Split": MKG.SplitFrom,
     "Responsibility": MKG.ResponsibilityClaim, "CasualtyReport": MKG.CasualtyReport,
     "Designation": MKG.Designation, "Strength": MKG.StrengthEstimate,
     "Allegation": MKG.Allegation, "Mention": MKG.Mention,
@@ -42,11 +42,13 @@ _LINKS: dict[str, dict[str, Any]] = {
     "Attack": {"kind": (MKG.attackKind, ("vocab", "AttackKind")),
                "outcome": (MKG.outcome, ("vocab", "Outcome")), "place": (MKG.place, "ref"),
                "targets": (MKG.target, "text"), "target_entities": (MKG.targetEntity, "ref")},
+    "Event": {"kind": (MKG.eventKind, ("vocab", "EventKind")), "place": (MKG.place, "ref"),
+              "actors": (MKG.actor, "ref")},
     "Affiliation": {"member": (ORG.member, "ref"), "organization": (ORG.organization, "ref"),
                     "role": (ORG.role, ("vocab", "Role"))},
     "Split": {"kind": (MKG.changeKind, ("vocab", "ChangeKind")),
               "from": (ORG.originalOrganization, "ref"), "to": (ORG.resultingOrganization, "ref"),
-              "agents": (MKG.changeAgent, "ref")},
+              "agents": (MKG.changeAgent, "ref"), "broke_with": (MKG.brokeWith, "ref")},
     "Responsibility": {"attack": (MKG.attack, "ref"), "agent": (MKG.perpetrator, "ref"),
                        "by": (MKG.claimedBy, "ref"), "channel": (MKG.channel, "ref")},
     "CasualtyReport": {"attack": (MKG.attack, "ref"), "measure": (MKG.measure, ("vocab", "Measure")),
@@ -59,7 +61,7 @@ _LINKS: dict[str, dict[str, Any]] = {
                     "instrument": (MKG.legalInstrument, "text")},
     "Strength": {"organization": (MKG.estimateOf, "ref"), "value": (MKG["count"], "int"),
                  "qualifier": (MKG.qualifier, ("vocab", "Qualifier")), "place": (MKG.place, "ref")},
-    "Allegation": {"by": (MKG.allegedBy, "ref"), "about": (MKG.about, "ref")},
+    "Allegation": {"by": (MKG.allegedBy, "ref"), "about": (MKG.about, "ref"), "channel": (MKG.channel, "ref")},
     "Mention": {"entity": (MKG.entity, "ref")},
 }
 DERIVATION_KINDS = ("formation", "split", "merger")
@@ -171,7 +173,7 @@ def _entity(out: Compiled, record: Record) -> None:
         wkt = f"POINT({coordinates['lon']} {coordinates['lat']})"
         g.add((geometry, GEO.asWKT, Literal(wkt, datatype=GEO.wktLiteral)))
     _links(out, record.type, data, node)
-    if record.type == "Attack":
+    if record.type in ("Attack", "Event"):
         _grounding(out, record, node)
         if data.get("date"):
             _date(out, node, MKG.date, URIRef(f"{node}#date"), str(data["date"]))

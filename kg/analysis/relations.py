@@ -50,8 +50,9 @@ SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?preferred 
     ?fact a mkg:SplitFrom ; org:originalOrganization ?object ; mkg:changeKind/skos:notation ?change .
     { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) }
     UNION
+    { ?fact mkg:changeAgent ?subject . BIND ("left" AS ?kind) }
     # in an internal split nobody is said to leave: the agents break with someone inside it
-    { ?fact mkg:changeAgent ?subject . FILTER (?change != "internal-split") BIND ("left" AS ?kind) }
+    FILTER (?kind != "left" || ?change != "internal-split")
     BIND (IF(?kind = "lineage", ?change, CONCAT("left in ", ?change)) AS ?relation)
   } UNION {
     ?fact a mkg:SplitFrom ; mkg:changeAgent ?subject ; mkg:brokeWith ?object .

@@ -194,7 +194,7 @@ class Resolver:
         candidate's active years (one query each: :meth:`one` does without them).
         """
         key = match_key(name)
-        best: dict[str, tuple[float, str, str]] = {}
+        best: dict[str, tuple[float, float, str, str]] = {}
         if not key:
             return Resolution(name)
         for index, score in self._scores(key).items():
@@ -204,10 +204,13 @@ class Resolver:
             how = _how(key, self._keys[index])
             if how == "exact" and index >= self._unqualified:
                 score, how = UNQUALIFIED_SCORE, "unqualified"
-            if score > best.get(entity, (-1.0, "", ""))[0]:
-                best[entity] = (score, text, how)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        return Resolution(name, [self._candidate(URIRef(e), s, t, h, active) for e, (s, t, h) in ranked])
+            # among equal scores (several names holding the word), the name closest to the one
+            # asked ranks first: "Iran's Khorasan" before "ISIS-Khorasan's deadly attacks in ..."
+            closeness = fuzz.ratio(key, self._keys[index])
+            if (score, closeness) > best.get(entity, (-1.0, -1.0, "", ""))[:2]:
+                best[entity] = (score, closeness, text, how)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:limit]
+        return Resolution(name, [self._candidate(URIRef(e), s, t, h, active) for e, (s, _, t, h) in ranked])
 
     def _scores(self, key: str) -> dict[int, float]:
         """The :func:`_score` of each name that reaches :data:`FUZZY_FLOOR`, by its position.

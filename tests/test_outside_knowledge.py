@@ -47,8 +47,8 @@ def test_the_entity_page_says_which_names_and_notes_no_source_gives(kitchen_grap
 @pytest.mark.parametrize(("old", "new", "message"), [
     ('{text: "TG", lang: en, outside: true}', '{text: "TG", lang: en, outside: yes please}',
      "aliases entry's outside must be true or left out"),
-    ('label: {en: "Test Group", ar: "جماعة الاختبار"}', 'label: {en: "Test Group", ar: "جماعة الاختبار", outside: [fr]}',
-     "label takes en, ar and outside"),
+    ('label: {en: "Test Group", ar: "جماعة الاختبار"}',
+     'label: {en: "Test Group", ar: "جماعة الاختبار", outside: [fr]}', "label takes en, ar and outside"),
 ])
 def test_bad_flags_are_refused_with_one_line(kitchen: Path, old: str, new: str, message: str) -> None:
     edit(kitchen / FACTS, old, new)

@@ -95,7 +95,8 @@ def test_queries_answer_with_the_preferred_reading_and_flag_it(kitchen: Path) ->
     assert events and all(e.reading == AMBIGUOUS for e in events)
     # the other reading keeps its own date
     found = {c.subject: c for c in conflicts(graph) if c.topic == "ambiguous reading"}
-    assert "agency: member test-agency; memberDuring attested 2019-06" in {v["value"] for v in found["f-extra-02"].versions}
+    values = {v["value"] for v in found["f-extra-02"].versions}
+    assert "agency: member test-agency; memberDuring attested 2019-06" in values
 
 
 def test_pages_flag_the_reading_and_list_an_entity_only_another_reading_names(kitchen_graph: Graph) -> None:

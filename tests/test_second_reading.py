@@ -1,0 +1,207 @@
+"""The second reading of the curated facts (issue 18), pinned on the repository's own graph:
+readings of ambiguous sentences, attested dates, the Pakistani and Afghan Taliban as two
+organizations, and the corrections that keep a fact from saying more than its text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import networkx as nx
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from kg import corpus
+from kg.attacks import attacks, short
+from kg.build import compile_checked
+from kg.conflicts import conflicts
+from kg.dates import parse
+from kg.namespaces import ID, MKG
+from kg.readings import AMBIGUOUS
+from kg.relations import network, relations
+from kg.resolve import Resolver
+from kg.stix import bundle
+from kg.tables import FACT_TABLES, table
+from kg.temporal import affiliations
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return compile_checked(REPO)[1].graph
+
+
+@pytest.fixture(scope="module")
+def net(graph: Graph) -> nx.MultiDiGraph:
+    return network(graph)
+
+
+def window(text: str) -> tuple[dt.date, dt.date]:
+    span = parse(text)
+    return span.earliest, span.latest
+
+
+def held(net: nx.MultiDiGraph, entity: str, when: str) -> dict[tuple[str, str, str], str]:
+    return {(h.relation.subject, h.relation.relation, h.relation.object): h.status
+            for h in affiliations(net, entity, window=window(when))}
+
+
+def one(graph: Graph, fact: str, predicate: URIRef) -> str:
+    return short(graph.value(ID[fact], predicate))
+
+
+# --- readings ---------------------------------------------------------------------------
+
+def test_who_accuses_whom_keeps_both_readings_and_prefers_dost_accusing_khan(graph: Graph) -> None:
+    fact = ID["f-3fb481a9-10"]
+    assert (one(graph, "f-3fb481a9-10", MKG.allegedBy), one(graph, "f-3fb481a9-10", MKG.about)) == (
+        "abdul-rahim-muslim-dost", "hafiz-saeed-khan")
+    other = URIRef(f"{fact}#reading-khan-accuses-dost")
+    assert (fact, MKG.reading, other) in graph and (other, MKG.allegedBy, ID["hafiz-saeed-khan"]) in graph
+    assert graph.value(fact, MKG.preferredReading) == URIRef(f"{fact}#reading-dost-accuses-khan")
+    assert "frame" in str(graph.value(fact, MKG.preferenceReason))
+
+
+def test_daesh_fighters_and_the_same_group_are_one_referent_read_two_ways(graph: Graph) -> None:
+    for fact in ("f-af99d46a-34", "f-af99d46a-35"):
+        assert one(graph, fact, MKG.perpetrator) == "isis-k", fact
+        alternative = URIRef(f"{ID[fact]}#reading-isis")
+        assert (alternative, MKG.perpetrator, ID["isis"]) in graph, fact
+    airport = {a.id: a for a in attacks(graph)}["kabul-airport-attack-2021"]
+    flags = {c["fact"]: c["reading"] for c in airport.claims}
+    assert flags["f-af99d46a-35"] == AMBIGUOUS and flags["f-0a9c83c6-21"] == ""
+    listed = {c.subject for c in conflicts(graph) if c.topic == "ambiguous reading"}
+    assert listed == {"f-3fb481a9-10", "f-af99d46a-34", "f-af99d46a-35"}
+
+
+# --- attested dates ---------------------------------------------------------------------
+
+def test_the_nusra_hosting_is_attested_on_the_strike_day_not_ended(net: nx.MultiDiGraph) -> None:
+    on_the_day = held(net, "al-nusra-front", "2014-09-22")
+    assert on_the_day[("khorasan-group", "hosted-by", "al-nusra-front")] == "certain"
+    assert on_the_day[("abu-yusuf-al-turki", "commander", "al-nusra-front")] == "certain"
+    after = held(net, "al-nusra-front", "2014-10")
+    assert after[("khorasan-group", "hosted-by", "al-nusra-front")] == "possible"  # not ended by the strike
+    assert ("abu-yusuf-al-turki", "commander", "al-nusra-front") not in after  # killed in it
+
+
+def test_dost_broke_with_khan_inside_isis_k(graph: Graph, net: nx.MultiDiGraph) -> None:
+    found = {(r.subject, r.kind, r.object) for r in relations(graph) if "f-3fb481a9-07" in r.facts}
+    assert found == {("abdul-rahim-muslim-dost", "rift", "hafiz-saeed-khan")}  # no "left isis-k"
+    role = [h for h in affiliations(net, "isis-k", role="deputy-leader")]
+    assert [(h.relation.subject, h.relation.end, h.relation.attested) for h in role] == [
+        ("abdul-rahim-muslim-dost", "", "2015-10-21/2015-10-31")]
+
+
+def test_the_renunciation_is_bounded_only_by_what_the_text_supports(graph: Graph) -> None:
+    date = graph.value(graph.value(ID["f-3fb481a9-14"], MKG.date), MKG.edtf)
+    assert str(date) == "2014-11/2016-12"
+    label = str(next(lab for lab in graph.objects(ID["isis-k-renouncing-commanders"], SKOS.prefLabel)
+                     if lab.language == "en"))
+    assert "2015" not in label and "returned" not in label
+
+
+# --- the Pakistani and the Afghan Taliban -----------------------------------------------
+
+def test_the_pakistani_taliban_are_their_own_organization(graph: Graph) -> None:
+    ttp = ID["pakistani-taliban"]
+    assert (ttp, RDF.type, MKG.Organization) in graph
+    assert {lab.language for lab in graph.objects(ttp, SKOS.prefLabel)} == {"en", "ar"}
+    outside = {str(t) for t in graph.objects(ttp, MKG.outsideKnowledge)}
+    assert {"TTP", "Tehrik-i-Taliban Pakistan"} <= outside  # the sources never name the TTP
+    resolver = Resolver(graph)
+    for name in ("TTP", "Pakistani Taliban", "حركة طالبان في باكستان"):
+        assert resolver.one(name) == ttp, name
+    assert resolver.one("Afghan Taliban") == ID["taliban"]
+    # the sources' bare "Taliban" (طالبان) is the Afghan movement; the Pakistani one is still offered
+    found = resolver.resolve("Taliban")
+    assert found.best is not None and found.best.id == "taliban"
+    assert "pakistani-taliban" in {c.id for c in found.candidates}
+
+
+def test_the_founding_defectors_left_both_taliban_movements_and_al_qaeda(graph: Graph) -> None:
+    left = {r.object for r in relations(graph)
+            if r.subject == "isis-k-founding-defectors" and r.kind == "left" and "f-0a9c83c6-05" in r.facts}
+    assert left == {"taliban", "pakistani-taliban", "al-qaeda"}
+    # src-3fb481a9 says only "the Taliban", of groups in Central Asia: one movement, not both
+    left_3fb = {r.object for r in relations(graph) if "f-3fb481a9-01" in r.facts}
+    assert "pakistani-taliban" not in left_3fb
+
+
+# --- claims that said more than the text ------------------------------------------------
+
+def test_passive_beliefs_have_no_named_asserter(graph: Graph) -> None:
+    for fact in ("f-ec87dddc-04", "f-ec87dddc-19"):
+        assert graph.value(ID[fact], MKG.claimedBy) is None, fact
+        assert graph.value(ID[fact], MKG.accordingTo) is None, fact
+        assert one(graph, fact, MKG.claimStatus).endswith("status-alleged"), fact
+    assert one(graph, "f-ec87dddc-11", MKG.claimStatus).endswith("status-attributed")
+
+
+def test_the_khorasan_groups_links_are_the_articles_and_no_stronger_than_its_words(graph: Graph) -> None:
+    for fact, org, status in (("f-aa238b89-01", "isis", "disputed"), ("f-aa238b89-02", "al-qaeda", "reported")):
+        assert one(graph, fact, URIRef("http://www.w3.org/ns/org#organization")) == org
+        assert one(graph, fact, URIRef("http://www.w3.org/ns/org#role")).endswith("role-linked-to"), fact
+        assert one(graph, fact, MKG.claimStatus).endswith(f"status-{status}"), fact
+    assert one(graph, "f-aa238b89-01", MKG.accordingTo) == "author-src-aa238b89"
+    assert graph.value(ID["f-aa238b89-02"], MKG.accordingTo) is None  # not the US officials'
+    assert one(graph, "f-aa238b89-04", URIRef("http://www.w3.org/ns/org#member")) == "united-states"
+
+
+def test_the_stix_bundle_does_not_assert_the_disputed_link(graph: Graph) -> None:
+    objects = json.loads(bundle(graph))["objects"]
+    links = {o["x_mkg_facts"][0]: o for o in objects if o["type"] == "relationship"}
+    disputed, reported = links["f-aa238b89-01"], links["f-aa238b89-02"]
+    assert disputed["relationship_type"] == reported["relationship_type"] == "related-to"
+    assert disputed["confidence"] < reported["confidence"]
+    attributed = [o for o in links.values() if o["relationship_type"] == "attributed-to"]
+    assert attributed and all(o["x_mkg_claim_status"] not in ("disputed", "opinion") for o in attributed)
+    names = {o["name"] for o in objects if o["type"] == "campaign"}
+    assert not any("withdrawal" in name.lower() for name in names)
+
+
+def test_the_pentagons_imminent_attack_is_not_the_airliner_plot(graph: Graph) -> None:
+    assert one(graph, "f-aa238b89-23", MKG.attack) == "khorasan-group-imminent-attack-2014"
+    assert one(graph, "f-aa238b89-23", MKG.claimStatus).endswith("status-attributed")
+    assert (ID["f-aa238b89-25"], None, None) not in graph  # the screening is an event now
+    screening = ID["us-flight-device-screening-2014"]
+    assert (screening, RDF.type, MKG.Event) in graph
+    assert str(graph.value(graph.value(screening, MKG.date), MKG.edtf)) == "2014-06/2014-08"
+
+
+def test_the_us_withdrawal_is_an_event_dated_august_2021(graph: Graph) -> None:
+    withdrawal = ID["us-withdrawal-afghanistan-2021"]
+    assert (withdrawal, RDF.type, MKG.Event) in graph and (withdrawal, RDF.type, MKG.Attack) not in graph
+    assert str(graph.value(graph.value(withdrawal, MKG.date), MKG.edtf)) == "2021-08"
+    assert (withdrawal, MKG.actor, ID["united-states"]) in graph
+    assert "us-withdrawal-afghanistan-2021" not in {a.id for a in attacks(graph, by=ID["united-states"])}
+
+
+def test_smaller_points(graph: Graph) -> None:
+    for fact in ("f-3fb481a9-20", "f-3fb481a9-21"):  # CNN carried the words; the defector spoke them
+        assert one(graph, fact, MKG.channel) == "cnn" and graph.value(ID[fact], MKG.accordingTo) is None
+    for fact in ("f-af99d46a-01", "f-0a9c83c6-01"):
+        assert str(graph.value(graph.value(ID[fact], MKG.date), MKG.edtf)) == "2024-03-22/2024-03-23", fact
+    assert one(graph, "f-3fb481a9-05", MKG.qualifier).endswith("qual-dozens")
+    bare = {short(s) for s in graph.subjects(SKOS.altLabel, Literal("خراسان", lang="ar"))}
+    bare |= {short(s) for s in graph.subjects(SKOS.prefLabel, Literal("خراسان", lang="ar"))}
+    assert bare == {"khorasan-group", "khorasan-region"}
+    saraya = Literal("Saraya al-Khorasani", lang="ar-Latn")
+    assert (ID["khorasani-militia"], MKG.outsideKnowledge, saraya) in graph
+
+
+# --- the CSV exports --------------------------------------------------------------------
+
+def test_the_csv_tables_hold_every_fact_once_and_ongoing_relations_as_ongoing(graph: Graph) -> None:
+    facts = {record.id for record in corpus.load(REPO).facts}
+    rows = {name: list(csv.DictReader(io.StringIO(table(graph, name).decode("utf-8")))) for name in FACT_TABLES}
+    listed = [row["fact"] for name in FACT_TABLES for row in rows[name]]
+    assert sorted(listed) == sorted(facts)
+    ongoing = {row["fact"]: row for row in rows["affiliations"] if row["end"] == ".."}
+    assert ongoing["f-af99d46a-26"]["ongoing_as_of"] == "2024-03-23"
+    assert ongoing["f-aa238b89-04"]["member"] == "united-states"
+    allegation = {row["fact"]: row for row in rows["allegations"]}["f-3fb481a9-10"]
+    assert (allegation["alleged_by"], allegation["reading"]) == ("abdul-rahim-muslim-dost", AMBIGUOUS)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from kg import schema
-from kg.vocab import vocabulary
+from kg.curate import schema
+from kg.curate.vocab import vocabulary
 from tests.conftest import REPO
 
 PAGE = (REPO / "docs" / "facts-format.md").read_text(encoding="utf-8")

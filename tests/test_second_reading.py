@@ -14,18 +14,18 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from kg import corpus
-from kg.attacks import attacks, short
+from kg.analysis.attacks import attacks, short
+from kg.analysis.conflicts import conflicts
+from kg.analysis.relations import network, relations
+from kg.analysis.resolve import Resolver
+from kg.analysis.temporal import affiliations
 from kg.build import compile_checked
-from kg.conflicts import conflicts
+from kg.curate import corpus
+from kg.curate.readings import AMBIGUOUS
 from kg.dates import parse
+from kg.export.stix import bundle
+from kg.export.tables import FACT_TABLES, table
 from kg.namespaces import ID, MKG
-from kg.readings import AMBIGUOUS
-from kg.relations import network, relations
-from kg.resolve import Resolver
-from kg.stix import bundle
-from kg.tables import FACT_TABLES, table
-from kg.temporal import affiliations
 from tests.conftest import REPO
 
 

@@ -64,7 +64,7 @@ def merge(fact: Mapping[str, Any], reading: Mapping[str, Any], line: int) -> Loc
 def readings_of(fact: Mapping[str, Any]) -> list[Reading]:
     """The fact's readings, in the order written (none for an unambiguous fact).
 
-    Call it on a checked record: :func:`kg.schema.check_record` refuses malformed readings.
+    Call it on a checked record: :func:`kg.curate.schema.check_record` refuses malformed readings.
     """
     line = getattr(fact, "line", 0)
     found = []

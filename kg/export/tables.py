@@ -17,8 +17,8 @@ from rdflib import Graph
 from rdflib.query import ResultRow
 
 from kg.analysis.attacks import short
+from kg.curate.readings import AMBIGUOUS
 from kg.namespaces import sparql_prologue
-from kg.readings import AMBIGUOUS
 
 _DATE = "OPTIONAL { ?fact mkg:date [ mkg:edtf ?date ; mkg:earliest ?earliest ; mkg:latest ?latest ] }"
 _TAIL = "?status ?according_to ?credibility ?reading ?source ?quote ?gloss"

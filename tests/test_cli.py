@@ -58,7 +58,7 @@ def test_every_command_has_help() -> None:
 
 
 def test_resolve_json_lists_every_khorasan() -> None:
-    code, out, _ = kg("resolve", "خرسان", "-f", "json")
+    code, out, _ = kg("resolve", "خراسان", "-f", "json")
     assert code == 0
     data = json.loads(out)
     assert data["query"]["ambiguous"] is True

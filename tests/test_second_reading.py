@@ -19,7 +19,6 @@ from kg.analysis.conflicts import conflicts
 from kg.analysis.relations import network, relations
 from kg.analysis.resolve import Resolver
 from kg.analysis.temporal import affiliations
-from kg.build import compile_checked
 from kg.curate import corpus
 from kg.curate.readings import AMBIGUOUS
 from kg.dates import parse
@@ -30,23 +29,20 @@ from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
-def graph() -> Graph:
-    return compile_checked(REPO)[1].graph
+def graph(curated_graph: Graph) -> Graph:
+    return curated_graph
 
 
 @pytest.fixture(scope="module")
-def net(graph: Graph) -> nx.MultiDiGraph:
-    return network(graph)
-
-
-def window(text: str) -> tuple[dt.date, dt.date]:
-    span = parse(text)
-    return span.earliest, span.latest
+def net(curated_graph: Graph) -> nx.MultiDiGraph:
+    return network(curated_graph)
 
 
 def held(net: nx.MultiDiGraph, entity: str, when: str) -> dict[tuple[str, str, str], str]:
+    """Each affiliation of the entity over the days ``when`` denotes, certain or possible."""
+    days: tuple[dt.date, dt.date] = (parse(when).earliest, parse(when).latest)
     return {(h.relation.subject, h.relation.relation, h.relation.object): h.status
-            for h in affiliations(net, entity, window=window(when))}
+            for h in affiliations(net, entity, window=days)}
 
 
 def one(graph: Graph, fact: str, predicate: URIRef) -> str:

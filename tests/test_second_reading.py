@@ -153,8 +153,10 @@ def test_the_stix_bundle_does_not_assert_the_disputed_link(graph: Graph) -> None
     disputed, reported = links["f-aa238b89-01"], links["f-aa238b89-02"]
     assert disputed["relationship_type"] == reported["relationship_type"] == "related-to"
     assert disputed["confidence"] < reported["confidence"]
-    attributed = [o for o in links.values() if o["relationship_type"] == "attributed-to"]
-    assert attributed and all(o["x_mkg_claim_status"] not in ("disputed", "opinion") for o in attributed)
+    ties = [o for o in links.values() if o["x_mkg_kind"] == "affiliation"]
+    assert ties and all(o["relationship_type"] == "related-to" for o in ties)  # no tie is an attribution
+    opinions = [o["opinion"] for o in objects if o["type"] == "opinion" and disputed["id"] in o["object_refs"]]
+    assert opinions == ["disagree"]
     names = {o["name"] for o in objects if o["type"] == "campaign"}
     assert not any("withdrawal" in name.lower() for name in names)
 

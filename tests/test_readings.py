@@ -76,7 +76,9 @@ def test_the_graph_keeps_every_reading_and_the_fact_carries_the_preferred(kitche
 
 def test_conflicts_list_each_reading_with_the_preferred_one_marked(kitchen_graph: Graph) -> None:
     found = [c for c in conflicts(kitchen_graph) if c.topic == "ambiguous reading"]
-    assert [c.subject for c in found] == ["f-fixture-09"]
+    # the subject is what the readings agree the fact is about; each version names its fact
+    assert [c.subject for c in found] == ["test-government"]
+    assert {v["fact"] for v in found[0].versions} == {"f-fixture-09"}
     values = sorted(v["value"] for v in found[0].versions)
     assert values == ["agency-accuses: allegedBy test-agency", "ahmad-accuses (preferred): allegedBy ahmad-test"]
     assert all(v["note"] and v["source"] == "src-fixture" for v in found[0].versions)
@@ -94,7 +96,7 @@ def test_queries_answer_with_the_preferred_reading_and_flag_it(kitchen: Path) ->
     events = [e for e in timeline(graph, ID["test-group"]) if e.fact == "f-extra-02"]
     assert events and all(e.reading == AMBIGUOUS for e in events)
     # the other reading keeps its own date
-    found = {c.subject: c for c in conflicts(graph) if c.topic == "ambiguous reading"}
+    found = {c.versions[0]["fact"]: c for c in conflicts(graph) if c.topic == "ambiguous reading"}
     values = {v["value"] for v in found["f-extra-02"].versions}
     assert "agency: member test-agency; memberDuring attested 2019-06" in values
 
@@ -112,8 +114,9 @@ def test_kg_conflicts_and_affiliations_show_the_flag(kitchen: Path) -> None:
     project(kitchen)
     assert run(kitchen, "build")[0] == 0
     code, out, _ = run(kitchen, "conflicts", "-f", "json")
-    topics = {(c["topic"], c["subject"]) for c in json.loads(out)["results"]}
-    assert code == 0 and {("ambiguous reading", "f-fixture-09"), ("ambiguous reading", "f-extra-01")} <= topics
+    topics = {(c["topic"], c["subject"], c["versions"][0]["fact"]) for c in json.loads(out)["results"]}
+    assert code == 0 and {("ambiguous reading", "test-government", "f-fixture-09"),
+                          ("ambiguous reading", "test-bombing-2020", "f-extra-01")} <= topics
     code, out, _ = run(kitchen, "affiliations", "test-group", "--role", "rival")
     assert code == 0 and AMBIGUOUS in out.splitlines()[2]
 

@@ -13,7 +13,7 @@ from rdflib import Graph
 from rdflib.namespace import TIME
 
 from kg.analysis.attacks import short
-from kg.namespaces import MKG
+from kg.namespaces import ID, MKG
 from kg.store.sparql import select
 
 # Curated facts only: each query starts from the quote they carry, with the fact's type as a
@@ -124,7 +124,27 @@ def _readings(graph: Graph) -> list[Conflict]:
         mark = " (preferred)" if str(row.preferred) == reading else ""
         version = _version(row, f"{name}{mark}: {'; '.join(sorted(fields[(fact, reading)]))}")
         by_fact[fact].append({**version, "note": str(row.note)})
-    return [Conflict("ambiguous reading", fact, versions) for fact, versions in by_fact.items()]
+    return [Conflict("ambiguous reading", _about(graph, fact), versions) for fact, versions in by_fact.items()]
+
+
+def _about(graph: Graph, fact: str) -> str:
+    """What an ambiguous fact is about, as a conflict's subject: the entities all its readings share
+    (the attack of a disputed claim); when they share none, every entity some reading names
+    (accuser and accused, either way round)."""
+    node = ID[fact]
+    readings = list(graph.objects(node, MKG.reading))
+    varied = {p for r in readings for p in graph.predicates(r)}
+    named = {p: {o for o in graph.objects(node, p) if _entity(o)} for p in set(graph.predicates(node))}
+    shared = sorted(short(o) for p, values in named.items() if p not in varied for o in values)
+    if shared:
+        return " / ".join(shared)
+    return " / ".join(sorted({short(o) for r in readings for o in graph.objects(r) if _entity(o)}))
+
+
+def _entity(term: Any) -> bool:
+    """One of our entities (not a source, a date node or a reading, which all carry a fragment or src-)."""
+    text = str(term)
+    return text.startswith(str(ID)) and "#" not in text and not text.startswith(str(ID) + "src-")
 
 
 def curie_local(predicate: Any) -> str:

@@ -168,8 +168,8 @@ PINNED: dict[tuple[str, ...], tuple[tuple[str, ...], list[tuple[str, ...]]]] = {
     ("name-lookup", "name=Khorasan"): (("entity",), []),
     ("disagreements",): (("attack",), []),
     ("readings",): (("fact", "reading", "preferred"),
-                    [("f-fixture-09", "f-fixture-09#reading-agency-accuses", "false"),
-                     ("f-fixture-09", "f-fixture-09#reading-ahmad-accuses", "true")]),
+                    [("f-fixture-09", "f-fixture-09#reading-agency-accuses", ""),
+                     ("f-fixture-09", "f-fixture-09#reading-ahmad-accuses", "preferred")]),
     ("timeline", "entity=test-group"): (
         ("date", "what", "type", "fact"),
         [("2018", "start", "affiliation", "f-fixture-03"), ("2019", "date", "split", "f-fixture-04"),

@@ -45,6 +45,12 @@ def held(net: nx.MultiDiGraph, entity: str, when: str) -> dict[tuple[str, str, s
             for h in affiliations(net, entity, window=days)}
 
 
+def sourced_notes(graph: Graph, subject: str, predicate: URIRef) -> list[str]:
+    """The subject's notes, without those flagged as outside knowledge."""
+    outside = set(graph.objects(ID[subject], MKG.outsideKnowledge))
+    return [str(n) for n in graph.objects(ID[subject], predicate) if n not in outside]
+
+
 def one(graph: Graph, fact: str, predicate: URIRef) -> str:
     return short(graph.value(ID[fact], predicate))
 
@@ -72,7 +78,8 @@ def test_daesh_fighters_and_the_same_group_are_one_referent_read_two_ways(graph:
     listed = {(c.subject, c.versions[0]["fact"]) for c in conflicts(graph) if c.topic == "ambiguous reading"}
     assert listed == {("abdul-rahim-muslim-dost / hafiz-saeed-khan", "f-3fb481a9-10"),
                       ("russian-embassy-kabul-bombing-2022", "f-af99d46a-34"),
-                      ("kabul-airport-attack-2021", "f-af99d46a-35")}
+                      ("kabul-airport-attack-2021", "f-af99d46a-35"),
+                      ("isis-k / isis-k-founding-defectors", "f-0a9c83c6-05")}
 
 
 # --- attested dates ---------------------------------------------------------------------
@@ -123,10 +130,30 @@ def test_the_pakistani_taliban_are_their_own_organization(graph: Graph) -> None:
 def test_the_founding_defectors_left_both_taliban_movements_and_al_qaeda(graph: Graph) -> None:
     left = {r.object for r in relations(graph)
             if r.subject == "isis-k-founding-defectors" and r.kind == "left" and "f-0a9c83c6-05" in r.facts}
-    assert left == {"taliban", "pakistani-taliban", "al-qaeda"}
+    assert left == {"taliban", "pakistani-taliban", "al-qaeda"}  # the preferred reading
     # src-3fb481a9 says only "the Taliban", of groups in Central Asia: one movement, not both
     left_3fb = {r.object for r in relations(graph) if "f-3fb481a9-01" in r.facts}
     assert "pakistani-taliban" not in left_3fb
+
+
+def test_the_founding_defection_reads_the_place_phrase_two_ways(graph: Graph) -> None:
+    """«حركة طالبان» is singular: «في باكستان وأفغانستان» may qualify the movements (preferred) or
+    only locate the commanders, and then no Pakistani Taliban is named."""
+    fact = ID["f-0a9c83c6-05"]
+    both, one_movement = (URIRef(f"{fact}#reading-{r}") for r in ("taliban-pakistani-taliban-al-qaeda",
+                                                                   "taliban-al-qaeda"))
+    assert graph.value(fact, MKG.preferredReading) == both
+    assert "distinct movement" in str(graph.value(fact, MKG.preferenceReason))
+    original = URIRef("http://www.w3.org/ns/org#originalOrganization")
+    assert {short(o) for o in graph.objects(both, original)} == {"taliban", "pakistani-taliban", "al-qaeda"}
+    assert {short(o) for o in graph.objects(one_movement, original)} == {"taliban", "al-qaeda"}
+    assert {short(o) for o in graph.objects(fact, original)} == {"taliban", "pakistani-taliban", "al-qaeda"}
+    ttp = ID["pakistani-taliban"]
+    # the Arabic label is the curator's: no text has «حركة طالبان في باكستان» in one phrase
+    assert Literal("حركة طالبان في باكستان", lang="ar") in set(graph.objects(ttp, MKG.outsideKnowledge))
+    for entity in ("pakistani-taliban", "isis-k"):
+        note = " ".join(sourced_notes(graph, entity, SKOS.scopeNote))
+        assert "may" in note and "largely" not in note, entity
 
 
 # --- claims that said more than the text ------------------------------------------------
@@ -169,7 +196,7 @@ def test_the_pentagons_imminent_attack_is_not_the_airliner_plot(graph: Graph) ->
     assert (ID["f-aa238b89-25"], None, None) not in graph  # the screening is an event now
     screening = ID["us-flight-device-screening-2014"]
     assert (screening, RDF.type, MKG.Event) in graph
-    assert str(graph.value(graph.value(screening, MKG.date), MKG.edtf)) == "2014-06/2014-08"
+    assert str(graph.value(graph.value(screening, MKG.date), MKG.edtf)) == "2014-06/2014-09"  # summer, loosely
 
 
 def test_the_us_withdrawal_is_an_event_dated_august_2021(graph: Graph) -> None:
@@ -192,6 +219,41 @@ def test_smaller_points(graph: Graph) -> None:
     assert bare == {"isis-k", "khorasan-group", "khorasan-region"}
     saraya = Literal("Saraya al-Khorasani", lang="ar-Latn")
     assert (ID["khorasani-militia"], MKG.outsideKnowledge, saraya) in graph
+
+
+# --- found by the second reader ----------------------------------------------------------
+
+def test_relations_seen_holding_are_attested_not_started_or_ongoing(net: nx.MultiDiGraph) -> None:
+    seen = {h.relation.facts[0]: (h.relation.start, h.relation.end, h.relation.attested)
+            for entity in ("al-nusra-front", "shamil-khukumatov", "michael-kurilla")
+            for h in affiliations(net, entity)}
+    assert seen["f-aa238b89-20"] == ("", "", "2014-09-22/2014-10-31")  # the threat after the strikes
+    assert seen["f-0a9c83c6-36"] == ("", "", "2024-01")  # «أصبح» as of the UN report, not ongoing
+    assert seen["f-ec87dddc-23"] == ("", "", "2023-03")
+    # a month-long attestation makes no single day of it certain
+    assert held(net, "al-nusra-front", "2014-10-15")[("al-nusra-front", "hostile-to", "global-coalition")] == \
+        "possible"
+
+
+def test_asserters_kinds_and_labels_say_no_more_than_the_text(graph: Graph) -> None:
+    assert one(graph, "f-aa238b89-24", MKG.allegedBy) == "us-security-sources"  # sources, not officials
+    assert one(graph, "f-0a9c83c6-45", MKG.accordingTo) == "author-src-0a9c83c6"
+    assert one(graph, "kaluga-synagogue-plot-2024", MKG.attackKind).endswith("unspecified")  # «هجوماً مسلحاً»
+
+    def label(entity: str) -> str:
+        return str(next(lab for lab in graph.objects(ID[entity], SKOS.prefLabel) if lab.language == "en"))
+
+    assert "Mar" not in label("kaluga-synagogue-plot-2024") and "al-Qaeda" not in label("khorasan-group")
+    assert "US" not in label("guantanamo-bay")
+    outside = {(short(s), str(o)) for s, o in graph.subject_objects(MKG.outsideKnowledge)}
+    assert {("mehmet-canbekli", "د. محمد جان بكلي"), ("taliban", "Afghan Taliban"),
+            ("taliban", "Taliban in Afghanistan")} <= outside
+    assert any(s == "guantanamo-bay" and "Cuba" in o for s, o in outside)
+    assert any(s == "f-0a9c83c6-09" and "Islamic Renaissance" in o for s, o in outside)
+    notes = " ".join(sourced_notes(graph, "f-0a9c83c6-09", SKOS.note))
+    assert "UN report" in notes and "Renaissance" not in notes and "improbable" not in notes
+    militia = " ".join(sourced_notes(graph, "khorasani-militia", SKOS.scopeNote))
+    assert "فيلق القدس" in militia and "شيعية" not in militia
 
 
 # --- the CSV exports --------------------------------------------------------------------

@@ -47,7 +47,6 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/mkg/")
 EPOCH = "2014-01-01T00:00:00.000Z"
 CONFIDENCE = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10}
 ACTOR_KINDS = {"militant-group", "faction", "militia"}
-ATTRIBUTION_ROLES = {"branch-of", "allegiance", "front-of", "subordinate-to"}
 COUNTRY_CODES = {
     "syria": "SY", "iraq": "IQ", "afghanistan": "AF", "pakistan": "PK", "iran": "IR", "yemen": "YE",
     "turkmenistan": "TM", "tajikistan": "TJ", "russia-country": "RU", "germany": "DE",

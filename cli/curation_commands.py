@@ -10,7 +10,7 @@ import click
 
 from cli.choices import Choice
 from cli.output import emit, render
-from kg.atomic import write_files
+from kg.atomic import check_output, write_files
 from kg.curate.corpus import load
 from kg.curate.drafts import review_drafts
 from kg.curate.sources import add_source
@@ -98,6 +98,7 @@ def extract_command(obj: dict[str, object], source: str, output: Path | None, fm
         click.echo(text, nl=False)
         return
     target = output or draft_path(root, source)
+    check_output(root, target, example=f"{source}.yaml", allowed=draft_path(root, source).parent)
     if target.exists() and not force:
         raise fail(str(target), "a draft exists (it may hold review edits)",
                    hint="pass --force to overwrite it, or -o another file", exit_code=2)

@@ -33,20 +33,23 @@ _KINDS = {stat.S_IFDIR: "a directory", stat.S_IFLNK: "a symbolic link", stat.S_I
           stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
 
-def check_output(root: Path, output: Path, *, folder: bool = False, example: str = "graph.ttl") -> None:
+def check_output(root: Path, output: Path, *, folder: bool = False, example: str = "graph.ttl",
+                 allowed: Path | None = None) -> None:
     """Refuse, in one line, an output path inside a project input folder, or that is not a regular file.
 
     ``folder`` says the output is a directory to write files into (``kg export -f csv``).
-    A symbolic link, a device or a FIFO is never replaced, nor followed.
+    ``allowed`` is the one folder inside the inputs this output may go to (``facts/drafts`` for
+    ``kg extract``). A symbolic link, a device or a FIFO is never replaced, nor followed.
     """
     shown = str(output)
     where = output.absolute()
     where = where.parent.resolve() / where.name  # a symlinked folder is where it points; the file itself is not
-    for name in PROJECT_INPUTS:
+    inside_allowed = allowed is not None and where.parent.is_relative_to(allowed.resolve())
+    for name in () if inside_allowed else PROJECT_INPUTS:
         inputs = (root / name).resolve()
         if where == inputs or where.is_relative_to(inputs):
             raise fail(shown, f"refusing to write into {name}/, which holds the project's input",
-                       hint=f"write exports elsewhere, e.g. -o out/{example}", exit_code=2)
+                       hint=f"write it elsewhere, e.g. -o out/{example}", exit_code=2)
     try:
         mode = os.lstat(where).st_mode
     except FileNotFoundError:

@@ -262,7 +262,7 @@ def test_export_never_writes_into_the_inputs(kitchen: Path, monkeypatch: pytest.
     assert code == 2
     folder = target.split("/")[0]
     one_error(err, f"error: {target}: refusing to write into {folder}/, which holds the project's input "
-              "(hint: write exports elsewhere, e.g. -o out/graph.ttl)")
+              "(hint: write it elsewhere, e.g. -o out/graph.ttl)")
     assert snapshot(kitchen / folder) == before
 
 
@@ -418,3 +418,22 @@ def test_extract_takes_a_source_id_not_a_path(kitchen: Path, source: str) -> Non
     assert err.strip() == f"error: {source}: is not a source id (hint: {hint})"
     assert sorted(p.relative_to(kitchen).as_posix() for p in kitchen.rglob("*.yaml")) == [
         "facts/kitchen.yaml", "sources/src-fixture.yaml"]
+
+
+@pytest.mark.parametrize("output", ["facts/kitchen.yaml", "sources/src-fixture.yaml", "shapes/mine.yaml"])
+def test_extract_never_writes_its_draft_over_the_projects_input(kitchen: Path, output: str) -> None:
+    assert run(kitchen, "build")[0] == 0
+    before = {p: p.read_bytes() for p in kitchen.rglob("*") if p.is_file() and ".kg" not in p.parts}
+    code, _, err = run(kitchen, "extract", "src-fixture", "-o", str(kitchen / output), "--force")
+    assert code == 2
+    folder = output.split("/")[0]
+    assert err.strip() == (f"error: {kitchen / output}: refusing to write into {folder}/, which holds the "
+                           "project's input (hint: write it elsewhere, e.g. -o out/src-fixture.yaml)")
+    assert {p: p.read_bytes() for p in kitchen.rglob("*") if p.is_file() and ".kg" not in p.parts} == before
+
+
+def test_extract_writes_its_draft_into_facts_drafts(kitchen: Path) -> None:
+    assert run(kitchen, "build")[0] == 0
+    code, out, err = run(kitchen, "extract", "src-fixture", "-o", str(kitchen / "facts" / "drafts" / "mine.yaml"))
+    assert code == 0, err
+    assert (kitchen / "facts" / "drafts" / "mine.yaml").is_file()

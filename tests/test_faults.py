@@ -189,6 +189,29 @@ def test_an_import_killed_at_each_rename_leaves_the_old_imports_or_the_new(proje
     assert seen == {"old", "new"}
 
 
+def test_an_add_source_killed_at_each_rename_is_completed_by_adding_it_again(tmp_path: Path) -> None:
+    """The text is renamed first and the record is the commit: a text without its record is no
+    source (the build reads records), and the same kg add-source run again completes it."""
+    prepared = tmp_path / "prepared"
+    (prepared / "sources").mkdir(parents=True)
+    article = tmp_path / "article.txt"
+    article.write_bytes("أعلنت ولاية خراسان مسؤوليتها عن الهجوم.\n".encode())
+    args = ("add-source", str(article), "--published", "2024-03-25")
+    reference = shutil.copytree(prepared, tmp_path / "reference")
+    assert run(reference, *args)[0] == 0
+    new = files_of(reference / "sources")
+    assert len(new) == 2
+    kills = 0
+    for n, killed in killed_at_each_rename(prepared, tmp_path, *args):
+        kills += 1
+        state = files_of(killed / "sources")
+        assert not any(name.endswith(".yaml") for name in state), f"killed at rename {n}: a record without the run"
+        code, out, err = run(killed, *args)
+        assert code == 0, err
+        assert files_of(killed / "sources") == new and leftovers(killed) == []
+    assert kills == 2  # killed before the text's rename, then before the record's
+
+
 FALLBACK = """
 import errno, sys
 from pathlib import Path

@@ -52,18 +52,29 @@ def source_id(data: bytes) -> str:
 
 
 def find_duplicate(root: Path, digest: str) -> str | None:
-    """The id of a stored source with this SHA-256 (by its record, or by hashing its text)."""
+    """The id of a stored source with this SHA-256 (by its record, or by hashing the text it names).
+
+    A text no record names is the leftover of an add-source stopped between its two renames
+    (the text goes first, the record is the commit): it is not a source, and adding the same
+    text again completes it.
+    """
     folder = root / "sources"
+    named: dict[str, str] = {}
     for record in sorted(folder.glob("*.yaml")):
         try:
             meta = load_yaml(record)
         except KgError:  # a broken record is the build's to report, not ours
             meta = None
-        if isinstance(meta, dict) and meta.get("sha256") == digest:
-            return str(meta.get("id") or record.stem)
-    for text in sorted(folder.glob("*.txt")):
-        if hashlib.sha256(text.read_bytes()).hexdigest() == digest:
-            return text.stem
+        if not isinstance(meta, dict):
+            continue
+        sid = str(meta.get("id") or record.stem)
+        if meta.get("sha256") == digest:
+            return sid
+        named[str(meta.get("file") or f"{record.stem}.txt")] = sid
+    for name, sid in sorted(named.items()):
+        text = folder / name
+        if text.is_file() and hashlib.sha256(text.read_bytes()).hexdigest() == digest:
+            return sid
     return None
 
 
@@ -91,7 +102,9 @@ def add_source(root: Path, path: Path, *, publisher: str | None = None, author: 
         raise fail(str(path), f"duplicate text: already stored as {duplicate}",
                    hint=f"use kg extract {duplicate}", exit_code=2)
     sid = source_id(data)
-    if (root / "sources" / f"{sid}.yaml").exists() or (root / "sources" / f"{sid}.txt").exists():
+    text_file, record_file = root / "sources" / f"{sid}.txt", root / "sources" / f"{sid}.yaml"
+    leftover = text_file.is_file() and not record_file.exists() and text_file.read_bytes() == data
+    if record_file.exists() or (text_file.exists() and not leftover):
         raise fail(str(path), f"{sid} exists with a different text (hash prefix collision)",
                    hint="rename the stored source by hand", exit_code=1)
     if published is not None:
@@ -117,7 +130,6 @@ def add_source(root: Path, path: Path, *, publisher: str | None = None, author: 
                   "reason": grade_reason or ("Given by the curator with kg add-source." if grade else
                                              "Not graded yet: F6, reliability and credibility cannot be judged.")},
     }
-    text_file, record_file = root / "sources" / f"{sid}.txt", root / "sources" / f"{sid}.yaml"
     try:
         write_files(root / "sources", {text_file.name: data, record_file.name: render_record(record).encode("utf-8")})
     except OSError as exc:

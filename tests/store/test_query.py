@@ -40,7 +40,7 @@ PARAMS = {
 PINNED = {  # the exact number of rows each library query returns on the curated graph
     "affiliations-at": 8, "attacks-by": 21, "attacks-in": 2, "casualties": 26, "designations": 2,
     "disagreements": 14, "leaders": 11, "lineage-down": 0, "lineage-up": 4, "low-credibility": 116,
-    "name-lookup": 15, "organizations": 69, "readings": 6, "source-says": 30, "splits": 14, "strength": 2,
+    "name-lookup": 15, "organizations": 70, "readings": 8, "source-says": 30, "splits": 14, "strength": 2,
     "timeline": 45,
 }
 

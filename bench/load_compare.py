@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import random
 import shutil
 import subprocess
@@ -84,26 +86,37 @@ def oxigraph_mix(base: str, plain: dict[str, str], bound: dict[str, str]) -> Mix
 
 
 def drive(mix: Mix, clients: int, duration: float, *, runaway: Callable[[], int] | None = None,
-          runaway_threads: int = 0, runaway_share: float = 0.0) -> dict[str, Any]:
-    """Closed-loop clients for ``duration`` s; runaway threads, or a share of each client's requests, run away."""
+          runaway_threads: int = 0, runaway_share: float = 0.0, processes: bool = False) -> dict[str, Any]:
+    """Closed-loop clients for ``duration`` s; runaway threads, or a share of each client's requests, run away.
+
+    ``processes``: each client in a process of its own, so that the clients' Python (one GIL for
+    all of them) is not what bounds the latencies measured.
+    """
     samples: list[Sample] = []
     runaways: list[Sample] = []
     lock = threading.Lock()
     began = time.monotonic()
     deadline = began + duration
 
-    def client(seed: int) -> None:
+    def client(seed: int, out: list[Sample] = samples, out_runaways: list[Sample] = runaways) -> None:
         rng = random.Random(seed)
         while time.monotonic() < deadline:
             start = time.monotonic()
             if runaway is not None and runaway_share and rng.random() < runaway_share:
                 status = runaway()
                 with lock:
-                    runaways.append(Sample("runaway", start - began, time.monotonic() - start, status))
+                    out_runaways.append(Sample("runaway", start - began, time.monotonic() - start, status))
                 continue
             kind, status = mix(rng)
             with lock:
-                samples.append(Sample(kind, start - began, time.monotonic() - start, status))
+                out.append(Sample(kind, start - began, time.monotonic() - start, status))
+
+    def client_process(seed: int, queue: Any) -> None:
+        """One client in a process of its own (forked: it shares the mix), its samples sent back at the end."""
+        mine: list[Sample] = []
+        mine_runaways: list[Sample] = []
+        client(seed, mine, mine_runaways)
+        queue.put(([tuple(vars(s).values()) for s in mine], [tuple(vars(s).values()) for s in mine_runaways]))
 
     def runaway_client() -> None:
         while runaway is not None and time.monotonic() < deadline:
@@ -112,10 +125,24 @@ def drive(mix: Mix, clients: int, duration: float, *, runaway: Callable[[], int]
             with lock:
                 runaways.append(Sample("runaway", start - began, time.monotonic() - start, status))
 
-    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
-    threads += [threading.Thread(target=runaway_client) for _ in range(runaway_threads)]
+    threads = [threading.Thread(target=runaway_client) for _ in range(runaway_threads)]
+    if processes:
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        workers = [context.Process(target=client_process, args=(seed, queue)) for seed in range(clients)]
+        for worker in workers:
+            worker.start()
+    else:
+        threads += [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
     for thread in threads:
         thread.start()
+    if processes:
+        for _ in workers:
+            mine, mine_runaways = queue.get()
+            samples.extend(Sample(*fields) for fields in mine)
+            runaways.extend(Sample(*fields) for fields in mine_runaways)
+        for worker in workers:
+            worker.join()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
@@ -171,29 +198,33 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--quick", action="store_true", help="CI smoke size: 2 clients, 4 s a phase.")
+    parser.add_argument("--processes", action="store_true",
+                        help="Run each client in a process of its own (default: threads of this one).")
     args = parser.parse_args()
     if args.quick:
         args.clients, args.duration = 2, 4.0
     plain = _plain_queries()
-    figures: dict[str, Any] = {}
+    figures: dict[str, Any] = {"load_average_start": os.getloadavg()[0], "processes": args.processes}
     process, base = kg_server(args.project)  # first: it brings the store up to date
     bound = bound_texts(args.project)
     try:
-        figures["kg"] = drive(kg_mix(base, plain), args.clients, args.duration)
+        figures["kg"] = drive(kg_mix(base, plain), args.clients, args.duration, processes=args.processes)
         ox_process, ox_base = oxigraph_server(args.project)
         try:
-            figures["oxigraph"] = drive(oxigraph_mix(ox_base, plain, bound), args.clients, args.duration)
+            figures["oxigraph"] = drive(oxigraph_mix(ox_base, plain, bound), args.clients, args.duration,
+                                        processes=args.processes)
         finally:
             stop(ox_process)
         runaway = lambda: _get(f"{base}/sparql?" + urllib.parse.urlencode({"query": RUNAWAY}),  # noqa: E731
                                "application/sparql-results+json")
         fast = 2 if args.quick else 15
         figures["runaway_client"] = drive(kg_mix(base, plain), fast, max(args.duration, 12.0), runaway=runaway,
-                                          runaway_threads=4)
+                                          runaway_threads=4, processes=args.processes)
         figures["mix16"] = drive(kg_mix(base, plain), 2 if args.quick else 16, max(args.duration, 12.0),
-                                 runaway=runaway, runaway_share=0.05)
+                                 runaway=runaway, runaway_share=0.05, processes=args.processes)
     finally:
         stop(process)
+    figures["load_average_end"] = os.getloadavg()[0]
     kg, ox = figures["kg"], figures["oxigraph"]
     figures["ratio"] = {
         "throughput": round(kg["throughput_rps"] / max(ox["throughput_rps"], 1e-9), 2),

@@ -13,7 +13,7 @@ import click
 
 from cli.choices import Choice, unknown
 from cli.common import Session, window
-from cli.output import emit, format_options, render, terminal_width
+from cli.output import columns_for, emit, format_options, render, terminal_width
 from cli.paths import grouped, summary
 from kg.analysis.attacks import short
 from kg.analysis.timeline import timeline
@@ -51,8 +51,8 @@ def affiliations_command(obj: dict[str, object], entity: str, at: str | None, st
     found = affiliations(net, who, window=days, role=role)
     rows = [h.as_dict() for h in found]
     query = {"entity": who, "at": at, "from": start, "to": end, "role": role}
-    emit(render(rows, fmt, ["holds", "subject", "relation", "object", "start", "end", "status",
-                            "sources"], query, empty=f"no affiliations of {who} match"), output)
+    columns = ["holds", "subject", "relation", "object", "start", "end", "attested", "status", "sources", "reading"]
+    emit(render(rows, fmt, columns_for(rows, fmt, columns), query, empty=f"no affiliations of {who} match"), output)
 
 
 @click.command("connections")
@@ -120,9 +120,10 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
     elif fmt == "mermaid":
         emit(to_mermaid(links, names), output)
     else:
-        emit(render([link.as_dict() for link in links], fmt,
-                    ["direction", "depth", "child", "relation", "parent", "date", "until", "status", "sources"],
-                    {"org": who, "direction": direction}, empty=f"no lineage recorded for {who}"), output)
+        rows = [link.as_dict() for link in links]
+        columns = ["direction", "depth", "child", "relation", "parent", "date", "until", "status", "sources", "reading"]
+        emit(render(rows, fmt, columns_for(rows, fmt, columns), {"org": who, "direction": direction},
+                    empty=f"no lineage recorded for {who}"), output)
 
 
 @click.command("timeline")
@@ -144,9 +145,10 @@ def timeline_command(obj: dict[str, object], entity: str, start: str | None, end
     days = window(None, start, end)
     events = timeline(session.store, who, first=days[0] if days and start else None,
                       last=days[1] if days and end else None)
-    emit(render([e.as_dict() for e in events], fmt,
-                ["date", "precision", "what", "type", "others", "status", "source", "gloss"],
-                {"entity": short(who), "from": start, "to": end}), output)
+    rows = [e.as_dict() for e in events]
+    columns = ["date", "precision", "what", "type", "others", "status", "source", "gloss", "reading"]
+    emit(render(rows, fmt, columns_for(rows, fmt, columns), {"entity": short(who), "from": start, "to": end}),
+         output)
 
 
 COMMANDS = [affiliations_command, connections_command, lineage_command, timeline_command]

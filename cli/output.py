@@ -70,6 +70,18 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str],
     return table([[_cell(row.get(k)) for k in columns] for row in rows], list(columns))
 
 
+def columns_for(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str],
+                optional: Sequence[str] = ("attested", "reading")) -> list[str]:
+    """The table's columns without the ``optional`` ones no row fills (CSV keeps every column).
+
+    >>> columns_for([{"a": 1, "reading": ""}], "table", ["a", "reading"]), columns_for([], "csv", ["a", "reading"])
+    (['a'], ['a', 'reading'])
+    """
+    if fmt != "table":
+        return list(columns)
+    return [c for c in columns if c not in optional or any(row.get(c) for row in rows)]
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

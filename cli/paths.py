@@ -20,6 +20,12 @@ def _window(path: Path) -> str:
     return f"{first or '?'} .. {last or '?'}"
 
 
+def _hop(rel: Any) -> str:
+    """A relation along a route with its claim status, and "ambiguous reading" when its sentence has several."""
+    flag = f", {rel.as_dict()['reading']}" if rel.ambiguous else ""
+    return f"{rel.relation} [{rel.status}{flag}]"
+
+
 def route(path: Path, start: str) -> tuple[str, ...]:
     """The entities a path passes through, from ``start``."""
     return (start, *(entity for entity, _ in path.hops))
@@ -29,7 +35,8 @@ def grouped(paths: list[Path], start: str) -> list[dict[str, Any]]:
     """One row per route, shortest first: its hops (each relation with its status), whether
     some reading holds certainly, and the distinct windows in which it could hold.
 
-    A hop reads ``a -split [reported]-> b`` when the relation runs along the route and
+    A hop reads ``a -split [reported]-> b`` (``[reported, ambiguous reading]`` when its sentence
+    has several readings) when the relation runs along the route and
     ``a <-leader [reported]- b`` when it runs against it; parallel relations join with ``|``.
     """
     routes: dict[tuple[str, ...], list[Path]] = {}
@@ -40,8 +47,8 @@ def grouped(paths: list[Path], start: str) -> list[dict[str, Any]]:
         chain = [entities[0]]
         for i, here in enumerate(entities[:-1]):
             relations = [r for p in members for _, r in [p.hops[i]]]
-            forward = sorted({f"{r.relation} [{r.status}]" for r in relations if r.subject == here})
-            backward = sorted({f"{r.relation} [{r.status}]" for r in relations if r.subject != here})
+            forward = sorted({_hop(r) for r in relations if r.subject == here})
+            backward = sorted({_hop(r) for r in relations if r.subject != here})
             chain += [f"-{' | '.join(forward)}->"] if forward else []
             chain += [f"<-{' | '.join(backward)}-"] if backward else []
             chain.append(entities[i + 1])

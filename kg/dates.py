@@ -131,15 +131,19 @@ def precision_of(text: str) -> Precision:
 
 @dataclass(frozen=True)
 class Interval:
-    """When a relation held: bounds on its start and on its end.
+    """When a relation held: bounds on its start and on its end, and a day it is seen holding.
 
     ``None`` means unknown. A relation with an unknown start may have begun at any
-    time before it ended; one with an unknown end may still hold.
+    time before it ended; one with an unknown end may still hold. ``attested`` is a date
+    at which a source shows the relation holding (not a start, not an end): it held on at
+    least one day of that span, so it started no later than the span's last day and ended
+    no earlier than its first.
     """
 
     start: DateSpan | None = None
     end: DateSpan | None = None
     ongoing_as_of: dt.date | None = None
+    attested: DateSpan | None = None
 
     def status_at(self, when: DateSpan) -> Status:
         """Whether the relation holds over the whole of ``when``: certainly, possibly, or not.
@@ -147,6 +151,9 @@ class Interval:
         >>> iv = Interval(parse("2014"), parse("2015-10"))
         >>> [iv.status_at(parse(d)) for d in ("2015-03", "2015-10", "2016")]
         ['certain', 'possible', 'absent']
+        >>> seen = Interval(attested=parse("2014-09-22"))
+        >>> [seen.status_at(parse(d)) for d in ("2014-09-22", "2014-09", "2015")]
+        ['certain', 'possible', 'possible']
         """
         return self.status_between(when.earliest, when.latest)
 
@@ -162,14 +169,32 @@ class Interval:
         ended_after = self.end.latest if self.end else dt.date.max
         return started_by <= last and ended_after >= first
 
+    def certain_span(self) -> tuple[dt.date, dt.date] | None:
+        """The days the relation surely held (from its latest possible start to its earliest
+        possible end), or ``None`` when no day is sure.
+
+        An attested date bounds both: a relation seen holding on 22 September 2014 surely
+        held that day, whatever its unknown start and end; one seen "in October 2015" held
+        on some day of October, which makes no single day sure.
+
+        >>> Interval(parse("2014"), parse("2015-10")).certain_span()
+        (datetime.date(2014, 12, 31), datetime.date(2015, 10, 1))
+        >>> Interval(attested=parse("2014-09-22")).certain_span()
+        (datetime.date(2014, 9, 22), datetime.date(2014, 9, 22))
+        >>> Interval(attested=parse("2015-10")).certain_span() is None
+        True
+        """
+        latest_start = self.start.latest if self.start else None
+        earliest_end = self.end.earliest if self.end else self.ongoing_as_of
+        if self.attested is not None:
+            seen = self.attested
+            latest_start = min(latest_start, seen.latest) if latest_start else seen.latest
+            earliest_end = max(earliest_end, seen.earliest) if earliest_end else seen.earliest
+        if latest_start is None or earliest_end is None or earliest_end < latest_start:
+            return None
+        return latest_start, earliest_end
+
     def certainly_covers(self, first: dt.date, last: dt.date) -> bool:
         """True when every reading of the bounds covers the whole window."""
-        if self.start is None:
-            return False
-        if self.end is not None:
-            ends_no_earlier = self.end.earliest
-        elif self.ongoing_as_of is not None:
-            ends_no_earlier = self.ongoing_as_of
-        else:
-            return False
-        return self.start.latest <= first and ends_no_earlier >= last
+        span = self.certain_span()
+        return span is not None and span[0] <= first and span[1] >= last

@@ -40,6 +40,14 @@ def bench_module(name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def curated_graph() -> Graph:
+    """The repository's own facts compiled and checked (nothing written)."""
+    from kg.build import compile_checked
+
+    return compile_checked(REPO)[1].graph
+
+
+@pytest.fixture(scope="session")
 def synth() -> ModuleType:
     """``bench/gtd_synth.py``: synthetic GTD-format files (``synth.write(rows, seed)``)."""
     return bench_module("gtd_synth")

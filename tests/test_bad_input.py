@@ -355,8 +355,9 @@ def test_source_text_outside_sources_is_refused(kitchen: Path) -> None:
 def test_a_deleted_source_record_is_one_line(kitchen: Path) -> None:
     before = build_then_break(kitchen)
     (kitchen / "sources" / "src-fixture.yaml").unlink()
-    err = assert_refused(kitchen, before, "error: facts/kitchen.yaml:37: test-bombing-2020: unknown source "
-                         "'src-fixture', cited by 16 records: there is no sources/src-fixture.yaml "
+    line = line_of(kitchen / FACTS, "id: test-bombing-2020")
+    err = assert_refused(kitchen, before, f"error: facts/kitchen.yaml:{line}: test-bombing-2020: unknown source "
+                         "'src-fixture', cited by 20 records: there is no sources/src-fixture.yaml "
                          "(hint: restore the record, e.g. git checkout -- sources/src-fixture.yaml, "
                          "or add the source with kg add-source)")
     assert len(err.strip().splitlines()) == 1

@@ -155,7 +155,7 @@ def test_the_ambiguity_list_says_why_each_candidate_matched() -> None:
     code, _, err = kg("affiliations", "Khorasan", "--at", "2015")
     assert code == 2
     line = one_line_error(err)
-    assert "khorasan-group (Organization: Khorasan Group (al-Qaeda, Syria); matched " in line
+    assert "khorasan-group (Organization: Khorasan Group (Syria); matched " in line
     assert "exactly" in line
 
 

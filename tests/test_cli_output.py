@@ -107,7 +107,7 @@ def test_connections_list_each_route_once_with_a_summary() -> None:
 
 def test_a_disputed_hop_shows_its_status() -> None:
     code, out, _ = kg("connections", "khorasan-group", "isis", "--max-hops", "1", "-f", "csv")
-    assert code == 0 and "subordinate-to [disputed]" in out
+    assert code == 0 and "linked-to [disputed]" in out  # «الملتحقة بـ ... لكنها تحافظ على وضعها التنظيمي» (issue 18)
 
 
 def test_the_timeline_names_the_other_party() -> None:
@@ -127,7 +127,7 @@ def test_conflicts_never_show_a_fact_id_as_the_subject() -> None:
     assert any(c["topic"] == "disputed" for c in found)
     assert not [c for c in found if c["subject"].startswith("f-")]
     disputed = next(c for c in found if c["topic"] == "disputed")
-    assert disputed["subject"] == "khorasan-group" and disputed["versions"][0]["value"] == "subordinate-to isis"
+    assert disputed["subject"] == "khorasan-group" and disputed["versions"][0]["value"] == "linked-to isis"
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])

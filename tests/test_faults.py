@@ -68,7 +68,8 @@ def test_two_imports_at_once_never_merge_their_records(project: Path, tmp_path: 
     refusal = next(err for code, _, err in outcomes if code != 0)
     assert BUSY in refusal or "is already imported from" in refusal, refusal
     datasets = sorted(p.name for p in (project / "imports").iterdir())
-    assert len(datasets) == 4 and {p.split(".", 1)[1] for p in datasets} == {"csv", "nt", "yaml", "summary.json"}, datasets
+    kinds = {p.split(".", 1)[1] for p in datasets}
+    assert len(datasets) == 4 and kinds == {"csv", "nt", "yaml", "summary.json"}, datasets
 
 
 # --- a build that started earlier never overwrites a later one (lost update) -----------------

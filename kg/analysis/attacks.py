@@ -8,6 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.curate.readings import AMBIGUOUS
 from kg.namespaces import PREFIXES
 from kg.store.nodes import Nodes
 from kg.store.precomputed import UNDATED, of_graph
@@ -162,7 +163,8 @@ def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
 def _claim(nodes: Nodes, fact: Any, record: str) -> list[dict[str, str]]:
     common = {"fact": short(fact), "status": nodes.text(nodes.value(fact, _MKG + "claimStatus"), _NOTATION),
               "by": short(nodes.value(fact, _MKG + "claimedBy")), "channel": short(nodes.value(fact, _MKG + "channel")),
-              "quote": nodes.text(fact, _MKG + "quote"), "record": record}
+              "quote": nodes.text(fact, _MKG + "quote"), "record": record,
+              "reading": AMBIGUOUS if nodes.value(fact, _MKG + "preferredReading") is not None else ""}
     out = nodes.out(fact)
     return [{**common, "agent": short(agent), "source": short(source)}
             for agent in out.get(_MKG + "perpetrator", []) for source in out.get(_DERIVED, [])]
@@ -205,10 +207,13 @@ def claim_text(claim: dict[str, str]) -> str:
 
     >>> claim_text({"agent": "isis-k", "status": "claimed", "channel": "amaq", "source": "src-1"})
     'isis-k (claimed, via amaq; src-1)'
+    >>> claim_text({"agent": "isis-k", "status": "reported", "source": "src-2", "reading": AMBIGUOUS})
+    'isis-k (reported; src-2; ambiguous reading)'
     """
     via = f", via {claim['channel']}" if claim.get("channel") else ""
     row = f" row {claim['record']}" if claim.get("record") else ""
-    return f"{claim['agent']} ({claim['status']}{via}; {claim['source']}{row})"
+    reading = f"; {claim['reading']}" if claim.get("reading") else ""
+    return f"{claim['agent']} ({claim['status']}{via}; {claim['source']}{row}{reading})"
 
 
 def toll_text(figure: dict[str, Any]) -> str:

@@ -9,8 +9,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyoxigraph as ox
+
 from kg.analysis.attacks import Graph, short
-from kg.store.reader import texts
+from kg.namespaces import PREFIXES
+from kg.store.nodes import Nodes
+from kg.store.reader import oxigraph_of, texts
+
+_ID, _MKG, _TIME = PREFIXES["mkgd"], PREFIXES["mkg"], PREFIXES["time"]
+
+
+def _is_iri(value: str) -> bool:
+    """Whether a value read as text is an IRI (a reading's value may be a literal)."""
+    return value.startswith(("http://", "https://", "urn:"))
+
 
 # Curated facts only: each query starts from the quote they carry, with the fact's type as a
 # variable and a FILTER (a constant type made Oxigraph start from every fact of that type,
@@ -70,6 +82,16 @@ SELECT ?subject ?value ?fact ?source ?quote WHERE {
 }"""
 
 
+# An ambiguous fact's readings: each with the fields it reads differently. Starting from the
+# curated facts' quotes, as the queries above do.
+_READINGS = """
+SELECT ?fact ?reading ?preferred ?predicate ?value ?note ?source ?quote WHERE {
+  ?fact mkg:quote ?quote ; mkg:reading ?reading ; mkg:preferredReading ?preferred ; prov:wasDerivedFrom ?source .
+  ?reading skos:note ?note ; ?predicate ?value .
+  FILTER (?predicate NOT IN (rdf:type, skos:note, mkg:gloss))
+}"""
+
+
 @dataclass
 class Conflict:
     """One question the sources answer differently."""
@@ -92,7 +114,72 @@ def conflicts(graph: Graph) -> list[Conflict]:
     found += _group(graph, _PERPETRATORS, lambda r: "perpetrator", lambda r: short(r.agent))
     for r in texts(graph, _DISPUTED):
         found.append(Conflict("disputed", short(r.subject), [_version(r, str(r.value))]))
+    found += _readings(graph)
     return sorted(found, key=lambda c: (c.topic, c.subject))
+
+
+def _readings(graph: Graph) -> list[Conflict]:
+    """Each ambiguous fact, with its readings side by side (the preferred one marked)."""
+    fields: dict[tuple[str, str], list[str]] = defaultdict(list)
+    rows: dict[tuple[str, str], Any] = {}
+    nodes = Nodes(oxigraph_of(graph))
+    for r in texts(graph, _READINGS):
+        key = (short(r.fact), str(r.reading))
+        fields[key].append(f"{curie_local(r.predicate)} {_term(nodes, r.value)}")
+        rows[key] = r
+    by_fact: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (fact, reading), row in sorted(rows.items()):
+        name = reading.rsplit("#reading-", 1)[-1]
+        mark = " (preferred)" if str(row.preferred) == reading else ""
+        version = _version(row, f"{name}{mark}: {'; '.join(sorted(fields[(fact, reading)]))}")
+        by_fact[fact].append({**version, "note": str(row.note)})
+    return [Conflict("ambiguous reading", _about(nodes, fact), versions) for fact, versions in by_fact.items()]
+
+
+def _about(nodes: Nodes, fact: str) -> str:
+    """What an ambiguous fact is about, as a conflict's subject: the entities all its readings share
+    (the attack of a disputed claim); when they share none, every entity some reading names
+    (accuser and accused, either way round)."""
+    node = _ID + fact
+    readings = nodes.out(node).get(_MKG + "reading", [])
+    varied = {p for r in readings for p in nodes.out(r)}
+    named = {p: {o.value for o in objects if _entity(o)} for p, objects in nodes.out(node).items()}
+    shared = sorted(short(o) for p, values in named.items() if p not in varied for o in values)
+    if shared:
+        return " / ".join(shared)
+    return " / ".join(sorted({short(o) for r in readings for objects in nodes.out(r).values() for o in objects
+                              if _entity(o)}))
+
+
+def _entity(term: Any) -> bool:
+    """One of our entities (not a source, a date node or a reading, which all carry a fragment or src-)."""
+    if not isinstance(term, ox.NamedNode):
+        return False
+    text = term.value
+    return text.startswith(_ID) and "#" not in text and not text.startswith(_ID + "src-")
+
+
+def curie_local(predicate: Any) -> str:
+    """A predicate's local name (``allegedBy``), as a reading's fields are listed.
+
+    >>> curie_local("https://w3id.org/mkg/ontology#allegedBy")
+    'allegedBy'
+    """
+    return str(predicate).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _term(nodes: Nodes, value: str) -> str:
+    """A reading's value as text: an id, a vocabulary notation, a date's EDTF, an interval's bounds."""
+    edtf = nodes.text(value, _MKG + "edtf") if _is_iri(value) else ""
+    if edtf:
+        return edtf
+    bounds = [(name, nodes.text(nodes.value(value, predicate), _MKG + "edtf")) if _is_iri(value) else (name, "")
+              for name, predicate in (("start", _TIME + "hasBeginning"), ("end", _TIME + "hasEnd"),
+                                      ("attested", _MKG + "attestedAt"))]
+    if any(edtf for _, edtf in bounds):
+        return " ".join(f"{name} {edtf}" for name, edtf in bounds if edtf)
+    text = short(value)
+    return curie_local(text) if text.startswith("http") else text
 
 
 def _figure(row: Any) -> str:

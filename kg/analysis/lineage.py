@@ -37,7 +37,8 @@ class Link:
         until = rel.end if rel.kind == "affiliation" else ""
         return {"child": self.child, "parent": self.parent, "relation": rel.relation,
                 "date": rel.start, "until": until, "status": rel.status, "depth": self.depth,
-                "direction": self.direction, "sources": list(rel.sources), "facts": list(rel.facts)}
+                "direction": self.direction, "sources": list(rel.sources), "facts": list(rel.facts),
+                "reading": rel.as_dict()["reading"]}
 
 
 def lineage_graph(net: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -3,9 +3,10 @@
 Every n-ary fact that links two entities over time becomes a :class:`Relation`:
 affiliations (member → organization, in a role), lineage changes (resulting →
 original organization; people → the organization they left or joined),
-responsibility claims (perpetrator → attack) and designations (authority →
-organization). The :func:`network` view is a networkx ``MultiDiGraph`` whose edges
-carry the relation, its interval bounds, its claim status and its sources.
+breaks (agent → the person or faction it broke with), responsibility claims
+(perpetrator → attack) and designations (authority → organization). The
+:func:`network` view is a networkx ``MultiDiGraph`` whose edges carry the relation,
+its interval bounds, its claim status and its sources.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from typing import Any
 import networkx as nx
 
 from kg.analysis.attacks import Graph, short
+from kg.curate.readings import AMBIGUOUS
 from kg.dates import DateSpan, Interval, precision_of
 from kg.store.reader import texts
 
 _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
-       ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing WHERE {
+       ?sEdtf ?sEarliest ?sLatest ?eEdtf ?eEarliest ?eLatest ?ongoing ?aEdtf ?aEarliest ?aLatest ?preferred WHERE {
   ?fact mkg:quote ?quote ; a mkg:Affiliation ; org:member ?member ; org:organization ?org ;
         org:role ?r ; mkg:claimStatus ?cs ; prov:wasDerivedFrom ?source .
   ?r skos:notation ?role . ?cs skos:notation ?status .
@@ -34,11 +36,13 @@ SELECT ?fact ?member ?org ?role ?status ?source ?quote
     OPTIONAL { ?during time:hasBeginning ?b . ?b mkg:edtf ?sEdtf ; mkg:earliest ?sEarliest ; mkg:latest ?sLatest }
     OPTIONAL { ?during time:hasEnd ?e . ?e mkg:edtf ?eEdtf ; mkg:earliest ?eEarliest ; mkg:latest ?eLatest }
     OPTIONAL { ?during mkg:ongoingAsOf ?ongoing }
+    OPTIONAL { ?during mkg:attestedAt ?a . ?a mkg:edtf ?aEdtf ; mkg:earliest ?aEarliest ; mkg:latest ?aLatest }
   }
+  OPTIONAL { ?fact mkg:preferredReading ?preferred }
 }"""
 
 _EVENTS = """
-SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote WHERE {
+SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote ?preferred WHERE {
   # curated facts only (they carry a quote), found first: imported dataset records are many
   ?fact mkg:quote ?quote .
   {
@@ -46,7 +50,12 @@ SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote WHERE {
     { ?fact org:resultingOrganization ?subject . BIND ("lineage" AS ?kind) }
     UNION
     { ?fact mkg:changeAgent ?subject . BIND ("left" AS ?kind) }
+    # in an internal split nobody is said to leave: the agents break with someone inside it
+    FILTER (?kind != "left" || ?change != "internal-split")
     BIND (IF(?kind = "lineage", ?change, CONCAT("left in ", ?change)) AS ?relation)
+  } UNION {
+    ?fact a mkg:SplitFrom ; mkg:changeAgent ?subject ; mkg:brokeWith ?object .
+    BIND ("rift" AS ?kind) BIND ("broke-with" AS ?relation)
   } UNION {
     ?fact a mkg:SplitFrom ; org:resultingOrganization ?object ; mkg:changeAgent ?subject ;
           mkg:changeKind/skos:notation ?changeKind .
@@ -59,6 +68,7 @@ SELECT ?fact ?subject ?object ?relation ?kind ?status ?source ?quote WHERE {
     BIND ("designation" AS ?kind) BIND ("designated" AS ?relation)
   }
   ?fact mkg:claimStatus/skos:notation ?status ; prov:wasDerivedFrom ?source .
+  OPTIONAL { ?fact mkg:preferredReading ?preferred }
 }"""
 
 # A fact's own date, else (for a claim) its attack's. Asked apart from _EVENTS: in one
@@ -78,12 +88,14 @@ class Relation:
     subject: str
     object: str
     relation: str
-    kind: str  # affiliation, lineage, left, joined, responsibility, designation
+    kind: str  # affiliation, lineage, left, joined, rift, responsibility, designation
     interval: Interval
     status: str
     sources: tuple[str, ...]
     facts: tuple[str, ...]
     quotes: tuple[str, ...] = field(default=(), compare=False)
+    ambiguous: tuple[str, ...] = field(default=(), compare=False)
+    """The facts behind it whose sentence has several readings (this is their preferred one)."""
 
     @property
     def start(self) -> str:
@@ -95,6 +107,10 @@ class Relation:
             return self.interval.end.edtf
         return f"ongoing as of {self.interval.ongoing_as_of}" if self.interval.ongoing_as_of else ""
 
+    @property
+    def attested(self) -> str:
+        return self.interval.attested.edtf if self.interval.attested else ""
+
     def possible_window(self) -> tuple[dt.date, dt.date]:
         """The widest span the relation may have held."""
         iv = self.interval
@@ -102,20 +118,16 @@ class Relation:
                 iv.end.latest if iv.end else dt.date.max)
 
     def certain_window(self) -> tuple[dt.date, dt.date] | None:
-        """The span the relation surely held, if any."""
-        iv = self.interval
-        if iv.start is None:
-            return None
-        last = iv.end.earliest if iv.end else iv.ongoing_as_of
-        if last is None or last < iv.start.latest:
-            return None
-        return iv.start.latest, last
+        """The span the relation surely held, if any (see :meth:`kg.dates.Interval.certain_span`)."""
+        return self.interval.certain_span()
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of a relation."""
         return {"subject": self.subject, "object": self.object, "relation": self.relation,
-                "kind": self.kind, "start": self.start, "end": self.end, "status": self.status,
-                "sources": list(self.sources), "facts": list(self.facts), "quotes": list(self.quotes)}
+                "kind": self.kind, "start": self.start, "end": self.end, "attested": self.attested,
+                "status": self.status,
+                "sources": list(self.sources), "facts": list(self.facts), "quotes": list(self.quotes),
+                "reading": AMBIGUOUS if self.ambiguous else ""}
 
 
 def _span(edtf: str | None, earliest: str, latest: str) -> DateSpan | None:
@@ -131,7 +143,8 @@ def relations(graph: Graph) -> list[Relation]:
     merged: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for r in texts(graph, _AFFILIATIONS):
         interval = Interval(_span(r.sEdtf, r.sEarliest, r.sLatest), _span(r.eEdtf, r.eEarliest, r.eLatest),
-                            dt.date.fromisoformat(r.ongoing) if r.ongoing is not None else None)
+                            dt.date.fromisoformat(r.ongoing) if r.ongoing is not None else None,
+                            _span(r.aEdtf, r.aEarliest, r.aLatest))
         key = (short(r.member), short(r.org), str(r.role), "affiliation", interval, str(r.status))
         merged[key].append(r)
     dated: dict[str, Any] = {}
@@ -148,15 +161,17 @@ def relations(graph: Graph) -> list[Relation]:
         out.append(Relation(
             subject, obj, relation, kind, interval, status,
             tuple(sorted({short(r.source) for r in rows})), tuple(sorted({short(r.fact) for r in rows})),
-            tuple(sorted({str(r.quote) for r in rows}))))
+            tuple(sorted({str(r.quote) for r in rows})),
+            tuple(sorted({short(r.fact) for r in rows if r.preferred is not None}))))
     return sorted(out, key=lambda rel: (rel.subject, rel.object, rel.relation, rel.facts))
 
 
 def _event_interval(kind: str, point: DateSpan | None) -> Interval:
-    # Leaving ends a tie at the event; joining starts one; the rest happen at a point.
+    # Leaving ends a tie at the event; joining starts one, and so does a break (the rift
+    # holds from then on); the rest happen at a point.
     if kind == "left":
         return Interval(None, point)
-    if kind == "joined":
+    if kind in ("joined", "rift"):
         return Interval(point, None)
     return Interval(point, point)
 

@@ -31,7 +31,7 @@ from kg.store.store import stamp_digest
 
 Graph = Any  # a kg.store.reader.StoreGraph, or an rdflib Graph
 _ID, _SKOS = PREFIXES["mkgd"], PREFIXES["skos"]
-CLASSES = {PREFIXES["mkg"] + name: name for name in ("Organization", "Person", "Location", "Attack")}
+CLASSES = {PREFIXES["mkg"] + name: name for name in ("Organization", "Person", "Location", "Attack", "Event")}
 """The classes of the entities a name can mean, by IRI, and their names."""
 
 
@@ -123,7 +123,7 @@ class Resolution:
 
 
 _ENTITIES = """
-  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location } ?entity a ?cls FILTER (isIRI(?entity)) }
+  { VALUES ?cls { mkg:Organization mkg:Person mkg:Location mkg:Event } ?entity a ?cls FILTER (isIRI(?entity)) }
   # attacks by name are the curated ones (labelled in Arabic too); an imported incident is
   # found by its row, not by name: there may be 200,000 of them
   UNION { ?entity a mkg:Attack ; skos:prefLabel ?arabic . FILTER (lang(?arabic) = "ar") BIND (mkg:Attack AS ?cls) }"""
@@ -209,7 +209,7 @@ class Resolver:
         candidate's active years (one query each: :meth:`one` does without them).
         """
         key = match_key(name)
-        best: dict[str, tuple[float, str, str]] = {}
+        best: dict[str, tuple[float, float, str, str]] = {}
         if not key:
             return Resolution(name)
         for index, score in self._scores(key).items():
@@ -219,10 +219,13 @@ class Resolver:
             how = _how(key, self._keys[index])
             if how == "exact" and index >= self._unqualified:
                 score, how = UNQUALIFIED_SCORE, "unqualified"
-            if score > best.get(entity, (-1.0, "", ""))[0]:
-                best[entity] = (score, text, how)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        return Resolution(name, [self._candidate(e, s, t, h, active) for e, (s, t, h) in ranked])
+            # among equal scores (several names holding the word), the name closest to the one
+            # asked ranks first: "Iran's Khorasan" before "ISIS-Khorasan's deadly attacks in ..."
+            closeness = fuzz.ratio(key, self._keys[index])
+            if (score, closeness) > best.get(entity, (-1.0, -1.0, "", ""))[:2]:
+                best[entity] = (score, closeness, text, how)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:limit]
+        return Resolution(name, [self._candidate(e, s, t, h, active) for e, (s, _, t, h) in ranked])
 
     def _scores(self, key: str) -> dict[int, float]:
         """The :func:`_score` of each name that reaches :data:`FUZZY_FLOOR`, by its position.

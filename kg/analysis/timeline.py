@@ -9,6 +9,7 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from kg.analysis.attacks import Graph, Term, short
+from kg.curate.readings import AMBIGUOUS
 from kg.namespaces import PREFIXES
 from kg.store.nodes import Nodes
 from kg.store.reader import iri, node, oxigraph_of, texts
@@ -16,11 +17,12 @@ from kg.store.reader import iri, node, oxigraph_of, texts
 # Named nodes rather than paths, and the entity reached through a triple pattern in each
 # branch: so Oxigraph starts from the entity (see queries/timeline.rq).
 _TIMELINE = """
-SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote WHERE {
+SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?status ?source ?gloss ?quote
+                ?preferred WHERE {
   { ?fact ?p ?entity . FILTER (?p != mkg:entity) } UNION { ?entity a ?any . BIND (?entity AS ?fact) }
   ?fact a ?cls .
   VALUES (?cls ?type) {
-    (mkg:Attack "attack") (mkg:Affiliation "affiliation") (mkg:SplitFrom "split")
+    (mkg:Attack "attack") (mkg:Event "event") (mkg:Affiliation "affiliation") (mkg:SplitFrom "split")
     (mkg:ResponsibilityClaim "responsibility") (mkg:CasualtyReport "casualties")
     (mkg:Designation "designation") (mkg:StrengthEstimate "strength") (mkg:Allegation "allegation")
   }
@@ -28,6 +30,7 @@ SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?st
   UNION { ?fact mkg:asOf ?d . BIND ("as of" AS ?what) }
   UNION { ?fact org:memberDuring ?during . ?during time:hasBeginning ?d . BIND ("start" AS ?what) }
   UNION { ?fact org:memberDuring ?during . ?during time:hasEnd ?d . BIND ("end" AS ?what) }
+  UNION { ?fact org:memberDuring ?during . ?during mkg:attestedAt ?d . BIND ("attested" AS ?what) }
   UNION { ?fact mkg:attack ?attack . ?attack mkg:date ?d . BIND ("attack date" AS ?what) }
   ?d mkg:edtf ?edtf ; mkg:earliest ?earliest ; mkg:latest ?latest ; mkg:precision ?precisionNode .
   ?precisionNode skos:notation ?precision .
@@ -38,6 +41,7 @@ SELECT DISTINCT ?entity ?fact ?type ?what ?edtf ?earliest ?latest ?precision ?st
   OPTIONAL { ?fact mkg:quote ?quote }
   FILTER (BOUND(?quote))
   OPTIONAL { ?fact mkg:gloss ?gloss }
+  OPTIONAL { ?fact mkg:preferredReading ?preferred }
 }"""
 
 
@@ -58,6 +62,7 @@ class Event:
     quote: str
     others: tuple[str, ...] = ()
     """The other parties or events of the fact: the organization joined, the attack claimed, the place."""
+    reading: str = ""  # "ambiguous reading" when the fact has several readings (this is its preferred one)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "others": list(self.others)}
@@ -80,7 +85,8 @@ def timeline(graph: Graph, entity: Term, *, first: dt.date | None = None,
             others[fact] = _others(nodes, fact, iri(entity))
         events.add(Event(earliest, latest, str(r["edtf"]), str(r["precision"]), str(r["what"]),
                          str(r["type"]), short(fact), str(r["status"]), short(r["source"]),
-                         r["gloss"] or "", str(r["quote"]), others[fact]))
+                         r["gloss"] or "", str(r["quote"]), others[fact],
+                         AMBIGUOUS if r["preferred"] is not None else ""))
     return sorted(events, key=lambda e: (e.earliest, e.latest, e.type, e.fact, e.what))
 
 

@@ -20,6 +20,7 @@ from kg.curate import schema
 from kg.curate.arabic import normalize
 from kg.curate.drafts import review_drafts
 from kg.curate.files import TEXT_LIMIT, read_regular
+from kg.curate.readings import Reading, preferred, readings_of
 from kg.curate.yamlfile import Located, ParseCache
 from kg.curate.yamlfile import load as load_yaml
 from kg.dates import DateError
@@ -39,10 +40,11 @@ RELIABILITY = "ABCDEF"
 class Record:
     """One curated record and where it was written."""
 
-    data: Located
+    data: Located  # for an ambiguous fact: its preferred reading
     file: str
     kind: str  # "entity", "fact" or "mention"
     source: str | None = None
+    readings: list[Reading] = field(default_factory=list)
 
     @property
     def line(self) -> int:
@@ -106,7 +108,7 @@ def load(root: Path, *, replaced: Mapping[str, str] | None = None, cache: ParseC
 
     >>> corpus = load(Path("tests/data/kitchen"))
     >>> corpus.entities["test-group"].line, len(corpus.facts)
-    (4, 7)
+    (4, 9)
     >>> len(load(Path("tests/data/kitchen"), replaced={"facts/kitchen.yaml": "source: src-fixture"}).facts)
     0
     """
@@ -240,6 +242,8 @@ def _load_facts_file(corpus: Corpus, path: Path, problems: list[Problem]) -> Non
                 continue
             record = Record(item, name, kind, item.get("source") or default_source)
             found = schema.check_record(item, name, item.line, "Mention" if kind == "mention" else None)
+            if kind == "fact" and not found and item.get("readings"):
+                record = Record(preferred(item), name, kind, record.source, readings_of(item))
             if kind == "entity" and record.type in schema.FACT_TYPES:
                 found.append(Problem(name, item.line, record.id, f"{record.type} belongs under facts:", ""))
             if kind == "fact" and record.type in schema.ENTITY_TYPES:
@@ -273,11 +277,12 @@ def _check_references(corpus: Corpus, problems: list[Problem]) -> None:
             _add_unique(fact_ids, fact, problems)
     for record in corpus.records():
         fields = schema.FIELDS[record.type]
-        for key, spec in fields.items():
-            if spec in ("ref", "refs") and record.data.get(key) not in (None, "", []):
-                values = record.data[key]
-                for ref in values if isinstance(values, list) else [values]:
-                    _check_ref(corpus, record, key, str(ref), problems)
+        for data in [record.data] + [r.data for r in record.readings if not r.preferred]:
+            for key, spec in fields.items():
+                if spec in ("ref", "refs") and data.get(key) not in (None, "", []):
+                    values = data[key]
+                    for ref in values if isinstance(values, list) else [values]:
+                        _check_ref(corpus, record, key, str(ref), problems)
         if "quote" in record.data or record.kind != "entity":
             _check_quote(corpus, record, problems, missing)
     for sid, citing in missing.items():

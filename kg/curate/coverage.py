@@ -6,7 +6,7 @@ from collections import Counter
 
 from kg.curate.corpus import Corpus
 
-COLUMNS = ("Mention", "Organization", "Person", "Location", "Attack", "Affiliation", "Split",
+COLUMNS = ("Mention", "Organization", "Person", "Location", "Attack", "Event", "Affiliation", "Split",
            "Responsibility", "CasualtyReport", "Designation", "Strength", "Allegation")
 
 
@@ -33,7 +33,7 @@ def markdown(corpus: Corpus) -> str:
     >>> from pathlib import Path
     >>> from kg.curate.corpus import load
     >>> print(markdown(load(Path("tests/data/kitchen"))).splitlines()[2])
-    | src-fixture | 8 | 4 | 1 | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 23 |
+    | src-fixture | 9 | 4 | 1 | 2 | 1 | 1 | 2 | 1 | 1 | 1 | 1 | 1 | 2 | 27 |
     """
     table = counts(corpus)
     header = "| source | " + " | ".join(COLUMNS) + " | total |"

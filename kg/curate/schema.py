@@ -17,22 +17,24 @@ from typing import Any
 
 from kg import dates
 from kg.curate.arabic import has_bidi_controls, script_of
+from kg.curate.readings import OWN, SHARED, merge
 from kg.curate.vocab import vocabulary
 from kg.errors import Problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-ENTITY_TYPES = ("Organization", "Person", "Location", "Attack")
+ENTITY_TYPES = ("Organization", "Person", "Location", "Attack", "Event")
 FACT_TYPES = (
     "Affiliation", "Split", "Responsibility", "CasualtyReport", "Designation", "Strength",
     "Allegation",
 )
 
 _ENTITY = {"id": "id", "type": "type", "label": "label", "aliases": "aliases", "note": "note",
-           "description": "text"}
+           "outside_note": "note", "description": "text"}
 _FACT = {"id": "id", "type": "type", "source": "source", "quote": "quote", "gloss": "text",
          "status": ("vocab", "ClaimStatus"), "according_to": "ref", "according_to_text": "text",
-         "credibility": "credibility", "note": "text", "date": "edtf"}
+         "credibility": "credibility", "note": "text", "outside_note": "text", "date": "edtf",
+         "readings": "readings"}
 
 FIELDS: dict[str, dict[str, Any]] = {
     "Organization": {**_ENTITY, "kind": ("vocab", "OrganizationKind")},
@@ -43,10 +45,12 @@ FIELDS: dict[str, dict[str, Any]] = {
                "date": "edtf", "place": "ref", "targets": "texts", "target_entities": "refs",
                "source": "source", "quote": "quote", "gloss": "text",
                "status": ("vocab", "ClaimStatus")},
+    "Event": {**_ENTITY, "kind": ("vocab", "EventKind"), "date": "edtf", "place": "ref", "actors": "refs",
+              "source": "source", "quote": "quote", "gloss": "text", "status": ("vocab", "ClaimStatus")},
     "Affiliation": {**_FACT, "member": "ref", "organization": "ref", "role": ("vocab", "Role"),
-                    "start": "edtf", "end": "end"},
+                    "start": "edtf", "end": "end", "attested": "edtf"},
     "Split": {**_FACT, "kind": ("vocab", "ChangeKind"), "from": "refs", "to": "refs",
-              "agents": "refs", "count": "count"},
+              "agents": "refs", "broke_with": "refs", "count": "count"},
     "Responsibility": {**_FACT, "attack": "ref", "agent": "ref", "by": "ref", "channel": "ref"},
     "CasualtyReport": {**_FACT, "attack": "ref", "measure": ("vocab", "Measure"),
                        "value": "int", "qualifier": ("vocab", "Qualifier"), "victims": "text",
@@ -55,7 +59,7 @@ FIELDS: dict[str, dict[str, Any]] = {
                     "designation_type": ("vocab", "DesignationType"), "instrument": "text"},
     "Strength": {**_FACT, "organization": "ref", "value": "int",
                  "qualifier": ("vocab", "Qualifier"), "as_of": "edtf", "place": "ref"},
-    "Allegation": {**_FACT, "by": "ref", "about": "refs"},
+    "Allegation": {**_FACT, "by": "ref", "about": "refs", "channel": "ref"},
     "Mention": {"entity": "ref", "quote": "quote", "source": "source", "note": "text"},
 }
 
@@ -64,6 +68,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "Person": ("id", "type", "label"),
     "Location": ("id", "type", "label", "kind"),
     "Attack": ("id", "type", "label", "kind", "outcome", "quote"),
+    "Event": ("id", "type", "label", "kind", "quote"),
     "Affiliation": ("id", "type", "quote", "member", "organization", "role"),
     "Split": ("id", "type", "quote", "kind", "from"),
     "Responsibility": ("id", "type", "quote", "attack", "agent", "status"),
@@ -81,6 +86,7 @@ REF_TYPES: dict[str, tuple[str, ...] | None] = {
     "overlaps": ("Location",), "from": ("Organization",), "to": ("Organization",),
     "agents": ("Person", "Organization"), "authority": ("Organization",),
     "nationality": ("Location",), "persons": ("Person",), "channel": ("Organization",),
+    "actors": ("Person", "Organization"), "broke_with": ("Person", "Organization"),
 }
 
 
@@ -99,15 +105,55 @@ def check_record(record: Mapping[str, Any], file: str, line: int, kind: str | No
             close = difflib.get_close_matches(str(key), fields, n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(fields)}"
             problems.append(Problem(file, line, name, f"unknown field {key!r}", hint))
-    for key in REQUIRED[kind]:
-        if record.get(key) in (None, "", []):
+    for key in REQUIRED[kind]:  # an ambiguous fact's required fields may come from its readings
+        if record.get(key) in (None, "", []) and not isinstance(record.get("readings"), list):
             problems.append(Problem(file, line, name, f"missing required field {key!r}",
                                     f"every {kind} needs {', '.join(REQUIRED[kind])}"))
     for key, value in record.items():
-        if key in fields and value not in (None, "", []):
+        if key == "readings" and key in fields:
+            problems += _check_readings(record, file, line, kind, name)
+        elif key in fields and value not in (None, "", []):
             message = _check_value(fields[key], key, value)
             if message:
                 problems.append(Problem(file, line, name, message[0], message[1]))
+    return problems
+
+
+def _check_readings(record: Mapping[str, Any], file: str, line: int, kind: str,
+                    name: str | None) -> list[Problem]:
+    """Two or more readings, each a note and the fields it reads differently; one preferred, with a reason."""
+    entries = record["readings"]
+    if not isinstance(entries, list) or len(entries) < 2 or not all(isinstance(e, Mapping) for e in entries):
+        return [Problem(file, line, name, "readings must be a list of two or more mappings",
+                        "give each way to read the sentence as {id, note, ...fields}")]
+    problems, seen = [], set()
+    for entry in entries:
+        at = getattr(entry, "line", line)
+        rid = entry.get("id")
+        where = f"{name} reading {rid}" if rid else name
+        if not isinstance(rid, str) or not SLUG.match(rid) or rid in seen:
+            problems.append(Problem(file, at, name, f"reading id {rid!r} is missing, not a slug or repeated",
+                                    "give each reading a short unique slug, e.g. id: khan-accuses-dost"))
+        seen.add(str(rid))
+        if not _is_text(entry.get("note")):
+            problems.append(Problem(file, at, where, "a reading needs a note", "say how this reading reads the text"))
+        if entry.get("preferred") not in (None, True):
+            problems.append(Problem(file, at, where, "preferred must be true or left out", "write preferred: true"))
+        if (entry.get("preferred") is True) != _is_text(entry.get("reason")):
+            problems.append(Problem(file, at, where, "the preferred reading, and only it, gives a reason",
+                                    "write reason: why this reading is preferred"))
+        for key in entry:
+            if key in SHARED and key != "id":
+                problems.append(Problem(file, at, where, f"a reading cannot give its own {key!r}",
+                                        "every reading shares the fact's source and quote"))
+            elif key not in OWN and key not in FIELDS[kind]:
+                problems.append(Problem(file, at, where, f"unknown field {key!r}",
+                                        f"a reading gives {kind} fields, and id, note, preferred, reason"))
+        if not problems:
+            problems += check_record(merge(record, entry, at), file, at, kind)
+    if sum(e.get("preferred") is True for e in entries) != 1 and not problems:
+        problems.append(Problem(file, line, name, "exactly one reading must be preferred",
+                                "mark one reading preferred: true, with its reason"))
     return problems
 
 
@@ -183,6 +229,10 @@ def _credibility(key: str, value: Any) -> tuple[str, str] | None:
 def _label(key: str, value: Any) -> tuple[str, str] | None:
     if not isinstance(value, Mapping) or not _is_text(value.get("en")) or not _is_text(value.get("ar")):
         return f"{key} needs both 'en' and 'ar' texts", "write label: {en: ..., ar: ...}"
+    outside = value.get("outside", [])
+    if set(value) - {"en", "ar", "outside"} or not isinstance(outside, list) or set(outside) - {"en", "ar"}:
+        return (f"{key} takes en, ar and outside (the languages whose label no source gives)",
+                "e.g. label: {en: ..., ar: ..., outside: [en]}")
     for lang in ("en", "ar"):
         problem = _language(key, str(value[lang]), lang)
         if problem:
@@ -221,9 +271,11 @@ def _aliases(key: str, value: Any) -> tuple[str, str] | None:
             alias = {"text": alias, "lang": "ar" if script_of(alias) == "ar" else "en"}
         if not isinstance(alias, Mapping) or not _is_text(alias.get("text")):
             return f"{key} entries need a 'text'", "write {text: ..., lang: en}"
-        extra = set(alias) - {"text", "lang", "transliteration"}
+        extra = set(alias) - {"text", "lang", "transliteration", "outside"}
         if extra:
-            return f"{key} entry has unknown field {sorted(extra)[0]!r}", "use text, lang, transliteration"
+            return f"{key} entry has unknown field {sorted(extra)[0]!r}", "use text, lang, transliteration, outside"
+        if alias.get("outside") not in (None, True):
+            return f"{key} entry's outside must be true or left out", "outside: true marks a name no source gives"
         lang = "ar-Latn" if alias.get("transliteration") else str(alias.get("lang", "en"))
         problem = _language(key, str(alias["text"]), lang)
         if problem:
@@ -240,10 +292,16 @@ def _coordinates(key: str, value: Any) -> tuple[str, str] | None:
     return None
 
 
+VAGUE = ("several", "dozens", "hundreds", "thousands")
+"""Qualifiers that stand without a figure ("dozens of commanders")."""
+
+
 def _count(key: str, value: Any) -> tuple[str, str] | None:
-    if not isinstance(value, Mapping) or "value" not in value or set(value) - {"value", "qualifier"}:
-        return f"{key} must be {{value, qualifier}}", "e.g. {value: 17, qualifier: nearly}"
-    problem = _int(f"{key}.value", value["value"])
+    vague = isinstance(value, Mapping) and "value" not in value and value.get("qualifier") in VAGUE
+    if not isinstance(value, Mapping) or ("value" not in value and not vague) or set(value) - {"value", "qualifier"}:
+        return (f"{key} must be {{value, qualifier}}, or a qualifier alone for {', '.join(VAGUE)}",
+                "e.g. {value: 17, qualifier: nearly} or {qualifier: dozens}")
+    problem = _int(f"{key}.value", value["value"]) if "value" in value else None
     if problem:
         return problem
     return _check_value(("vocab", "Qualifier"), f"{key}.qualifier", value.get("qualifier", "exact"))

@@ -13,7 +13,7 @@ from kg.resources import resource_dir
 
 SCHEMES = (
     "ClaimStatus", "Role", "OrganizationKind", "LocationKind", "AttackKind", "Outcome",
-    "ChangeKind", "Qualifier", "Measure", "DesignationType", "Precision", "Match",
+    "ChangeKind", "Qualifier", "Measure", "DesignationType", "Precision", "Match", "EventKind",
 )
 
 

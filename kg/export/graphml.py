@@ -40,6 +40,9 @@ def export_graph(graph: Graph) -> nx.MultiDiGraph:
             "start_latest": iv.start.latest.isoformat() if iv.start else "",
             "end_earliest": iv.end.earliest.isoformat() if iv.end else "",
             "end_latest": iv.end.latest.isoformat() if iv.end else "",
+            "attested_edtf": rel.attested,
+            "attested_earliest": iv.attested.earliest.isoformat() if iv.attested else "",
+            "attested_latest": iv.attested.latest.isoformat() if iv.attested else "",
             "status": rel.status, "sources": " ".join(rel.sources), "fact": " ".join(rel.facts)}))
     for inner, outer in graph.subject_objects(GEO.sfWithin):
         edges.append((short(inner), short(outer), {"relation": "within", "kind": "within"}))

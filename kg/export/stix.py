@@ -2,7 +2,8 @@
 
 * militant groups, factions and militias → ``intrusion-set``; other organizations →
   ``identity`` (class organization, or group for unnamed collectives); people →
-  ``identity`` (individual); places → ``location``; attacks → ``campaign``;
+  ``identity`` (individual); places → ``location``; attacks → ``campaign``; events that
+  are not attacks (a withdrawal) have no STIX object and are left out;
   relations → ``relationship`` with ``start_time``/``stop_time``; responsibility
   → ``attributed-to`` when the perpetrator is an intrusion set, else ``related-to``.
   Each relationship says in its ``description`` who did what by whose account (claimed,
@@ -46,7 +47,6 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/mkg/")
 EPOCH = "2014-01-01T00:00:00.000Z"
 CONFIDENCE = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10}
 ACTOR_KINDS = {"militant-group", "faction", "militia"}
-ATTRIBUTION_ROLES = {"branch-of", "allegiance", "front-of", "subordinate-to"}
 COUNTRY_CODES = {
     "syria": "SY", "iraq": "IQ", "afghanistan": "AF", "pakistan": "PK", "iran": "IR", "yemen": "YE",
     "turkmenistan": "TM", "tajikistan": "TJ", "russia-country": "RU", "germany": "DE",

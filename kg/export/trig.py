@@ -35,9 +35,9 @@ def per_source(graph: Graph) -> Dataset:
 
 
 def _entity_triple(graph: Graph, subject: Any, predicate: Any) -> bool:
-    # Attacks are entities that also cite a source: their labels stay in the default graph.
-    is_attack = (subject, RDF.type, MKG.Attack) in graph
-    return is_attack and predicate in (SKOS.prefLabel, SKOS.altLabel, RDFS.label, RDF.type)
+    # Attacks and events are entities that also cite a source: their labels stay in the default graph.
+    is_grounded_entity = (subject, RDF.type, MKG.Attack) in graph or (subject, RDF.type, MKG.Event) in graph
+    return is_grounded_entity and predicate in (SKOS.prefLabel, SKOS.altLabel, RDFS.label, RDF.type)
 
 
 def render(graph: Graph) -> bytes:

@@ -8,7 +8,7 @@ what the curators recorded from that source:
   of some mention candidate (``entities``), or among the alternatives of an ambiguous
   one (``+alt``). ``unseen`` repeats the count with an alias index built without the
   entities that only this source mentions (a stricter, leave-one-out view);
-* dates: every ``date``/``start``/``end``/``as_of`` of the source's facts (and of the
+* dates: every ``date``/``start``/``end``/``attested``/``as_of`` of the source's facts (and of the
   attacks it grounds), found with the same EDTF among the date candidates;
 * figures: every CasualtyReport of the source, found as a figure candidate with the same
   measure and value (or the same vague quantity, "dozens"); ``qualifier`` counts those
@@ -104,7 +104,7 @@ def cited_entities(corpus: Corpus, source: str) -> set[str]:
 def curated_dates(corpus: Corpus, source: str) -> set[str]:
     """Every EDTF date the source's records carry (``..``, "still ongoing", is not a date)."""
     return {str(r.data[k]) for r in [*corpus.facts, *corpus.entities.values()] if r.source == source
-            for k in ("date", "start", "end", "as_of") if r.data.get(k) not in (None, "", ONGOING)}
+            for k in ("date", "start", "end", "attested", "as_of") if r.data.get(k) not in (None, "", ONGOING)}
 
 
 def _figure_text(record: Record) -> str:

@@ -30,7 +30,7 @@ def compile_checked(root: Path, *, replaced: Mapping[str, str] | None = None, ca
 
     >>> corpus, compiled = compile_checked(Path("tests/data/kitchen"))
     >>> len(corpus.facts), len(compiled.graph) > 100
-    (7, True)
+    (9, True)
     """
     corpus = corpus_mod.load(root, replaced=replaced, cache=cache, drafts=drafts)
     compiled = compile_corpus(corpus)

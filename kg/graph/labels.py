@@ -7,7 +7,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from kg.namespaces import ID, MKG
+from kg.namespaces import ID
 
 
 def by_language(graph: Graph, node: Any) -> dict[str, str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from kg.analysis.relations import Relation
 from kg.analysis.temporal import Held
+from kg.curate.readings import AMBIGUOUS
 from kg.dates import DateSpan
 from kg.serve.axis import Tick, TimeAxis
 
@@ -60,6 +61,7 @@ class Row:
     certain: Span | None = None
     ongoing_x: float | None = None
     attested: list[tuple[str, float, float]] = field(default_factory=list)  # (edtf, x, width)
+    reading: str = ""  # "ambiguous reading" when the relation's sentence has several readings
 
     @property
     def href(self) -> str:
@@ -147,7 +149,7 @@ def _row(index: int, held: Held, axis: TimeAxis, label: Callable[[str], str]) ->
     row = Row(index, text, rel.relation, other, held.direction, rel.status, rel.start, rel.end,
               f"{surely[0]} .. {surely[1]}" if surely else "",
               f"{'?' if first == dt.date.min else first} .. {'?' if last == dt.date.max else last}",
-              list(rel.sources), list(rel.facts))
+              list(rel.sources), list(rel.facts), reading=AMBIGUOUS if rel.ambiguous else "")
     open_start, open_end = first == dt.date.min, last == dt.date.max
     fade = {(True, True): "both", (True, False): "start", (False, True): "end"}.get((open_start, open_end), "")
     row.possible = _span(axis, first, last, fade)

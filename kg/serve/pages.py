@@ -23,6 +23,7 @@ from kg.analysis.relations import network
 from kg.analysis.resolve import Resolver
 from kg.analysis.temporal import affiliations
 from kg.analysis.timeline import Event, timeline
+from kg.curate.readings import AMBIGUOUS
 from kg.graph.labels import english
 from kg.namespaces import ID, MKG, SCHEMA, curie
 from kg.serve import affiliation_chart, event_chart, lineage_drawing
@@ -32,14 +33,18 @@ from kg.serve.lineage_drawing import Edge
 from kg.store.sparql import select_text
 
 _QUOTED = """
-SELECT DISTINCT ?entity ?fact ?type ?source ?quote ?gloss ?status WHERE {
+SELECT DISTINCT ?entity ?fact ?type ?source ?quote ?gloss ?status ?preferred ?other WHERE {
   { ?fact ?p ?entity } UNION { ?entity a ?any . BIND (?entity AS ?fact) }
+  # an entity that only a reading other than the preferred one names
+  UNION { ?other ?p ?entity . ?fact mkg:reading ?other . FILTER NOT EXISTS { ?fact mkg:preferredReading ?other } }
   ?fact prov:wasDerivedFrom ?source ; a ?type .
   OPTIONAL { ?fact mkg:quote ?quote }
   FILTER (BOUND(?quote))  # as OPTIONAL + FILTER: see kg.analysis.timeline
   OPTIONAL { ?fact mkg:gloss ?gloss }
   OPTIONAL { ?fact mkg:claimStatus ?statusNode . ?statusNode skos:notation ?status }
+  OPTIONAL { ?fact mkg:preferredReading ?preferred }
 } ORDER BY ?source ?fact"""
+OTHER_READING = "named only in another reading"
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Quoted:
     quote: str
     gloss: str
     status: str
+    reading: str = ""  # "ambiguous reading"; or OTHER_READING when the preferred reading does not name it
 
 
 @dataclass
@@ -76,6 +82,8 @@ class EntityPage:
     """English labels of the entities the page links to, by id."""
     responsible: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     """For an attack: who is held responsible, each with (claim status, source) pairs."""
+    outside: set[str] = field(default_factory=set)
+    """Labels, aliases and notes that no source gives (outside knowledge)."""
 
     @property
     def title(self) -> str:
@@ -133,13 +141,12 @@ class Pages:
                         for n in g.objects(node, p)})
         page = EntityPage(iri, short(node), sorted(curie(str(t)) for t in g.objects(node, RDF.type)),
                           labels, aliases, notes)
+        page.outside = {str(text) for text in g.objects(node, MKG.outsideKnowledge)}
         page.statements = sorted((self._cell(p)[:2], self._cell(o)) for p, o in g.predicate_objects(node))
         if iri.startswith(str(ID)):
             held = affiliation_chart.order(affiliations(self.net, page.id))
             page.events = timeline(g, node)
-            page.quoted = [Quoted(short(r["fact"]), curie(r["type"] or ""), short(r["source"]), r["quote"] or "",
-                                  r["gloss"] or "", r["status"] or "")
-                           for r in select_text(g, _QUOTED, entity=node)]  # text: no rdflib terms to make
+            page.quoted = _quoted(select_text(g, _QUOTED, entity=node))  # text: no rdflib terms to make
             days = affiliation_chart.chart_days(h.relation for h in held) + event_chart.event_days(page.events)
             axis = affiliation_chart.axis_for(days, self.span())
             page.names = {e: self.english(e) for h in held for e in (h.relation.subject, h.relation.object)}
@@ -197,3 +204,16 @@ class Pages:
         if isinstance(term, BNode):
             return f"_:{term}", "", ""
         return str(term), "", ""
+
+
+def _quoted(rows: Any) -> list[Quoted]:
+    """The facts naming the entity, once each: named by the fact itself, or only by another reading."""
+    found: dict[tuple[str, str], Quoted] = {}
+    for r in rows:
+        reading = OTHER_READING if r["other"] is not None else AMBIGUOUS if r["preferred"] is not None else ""
+        quoted = Quoted(short(r["fact"]), curie(r["type"] or ""), short(r["source"]), r["quote"] or "",
+                        r["gloss"] or "", r["status"] or "", reading)
+        key = (quoted.fact, quoted.type)
+        if key not in found or found[key].reading == OTHER_READING:
+            found[key] = quoted
+    return list(found.values())

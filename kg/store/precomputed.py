@@ -103,13 +103,13 @@ class Parts:
         agents: dict[str, list[str]] = {}
         for triple in triples:
             s, p, o = _key(triple.subject), triple.predicate.value, triple.object
-            if p == _EARLIEST or p == _LATEST:
+            if p in (_EARLIEST, _LATEST) and isinstance(o, ox.Literal):
                 self.bounds.setdefault(s, [None, None])[p == _LATEST] = o.value
                 continue
             if isinstance(o, ox.Literal):
                 continue
             target = _key(o)
-            if p == _DATE or p == _AS_OF or p == _DURING:
+            if p in (_DATE, _AS_OF, _DURING):
                 self.dated.setdefault(s, set()).add(target)
                 if p == _DATE:
                     self.dates.setdefault(s, set()).add(target)
@@ -147,18 +147,18 @@ class Parts:
 
         spans: dict[str, tuple[str | None, str | None]] = {}
         for attack, nodes in self.dates.items():
-            found = [pair for node in nodes for pair in days(node)]
-            earliest = [e for e, _ in found if e is not None]
-            latest = [la for _, la in found if la is not None]
+            pairs = [pair for node in nodes for pair in days(node)]
+            earliest = [e for e, _ in pairs if e is not None]
+            latest = [la for _, la in pairs if la is not None]
             spans[attack] = (min(earliest) if earliest else None, max(latest) if latest else None)
         attacks = [[_iri(agent), _iri(attack), *spans.get(attack, (None, None))]
                    for agent, attack in sorted(set(self.claims))]
         years: dict[str, list[str]] = {}
         for term in sorted({*self.named, *self.dates}):  # in order: the same triples give the same bytes
             nodes = self.named.get(term, set()) | self.dates.get(term, set())
-            found = sorted(b[:4] for node in nodes for pair in days(node) for b in pair if b is not None)
-            if found and term.startswith("<"):
-                years[_iri(term)] = [found[0], found[-1]]
+            bounds = sorted(b[:4] for node in nodes for pair in days(node) for b in pair if b is not None)
+            if bounds and term.startswith("<"):
+                years[_iri(term)] = [bounds[0], bounds[-1]]
         return Summary(attacks, years)
 
 
@@ -211,7 +211,7 @@ def write(path: Path, summary: Summary) -> None:
 def _fill(db: sqlite3.Connection, summary: Summary) -> None:
     db.executescript(_SCHEMA)
     db.executemany("INSERT OR IGNORE INTO attack VALUES (?, ?, ?, ?, ?, ?)",
-                   [(agent, earliest or UNDATED, attack.removeprefix(_ID), attack, earliest, latest)
+                   [(agent, earliest or UNDATED, str(attack).removeprefix(_ID), attack, earliest, latest)
                     for agent, attack, earliest, latest in summary.attacks])
     db.executemany("INSERT INTO active VALUES (?, ?, ?)", [(e, f, la) for e, (f, la) in summary.years.items()])
 

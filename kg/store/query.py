@@ -242,7 +242,7 @@ def run(store: pyoxigraph.Store, text: str, bindings: Mapping[str, Any], *, name
 
 NAMES_QUERY = """
 CONSTRUCT { ?entity a ?class ; ?predicate ?name } WHERE {
-  VALUES ?class { mkg:Organization mkg:Person mkg:Location mkg:Attack }
+  VALUES ?class { mkg:Organization mkg:Person mkg:Location mkg:Attack mkg:Event }
   ?entity a ?class .
   OPTIONAL {
     VALUES ?predicate { skos:prefLabel skos:altLabel mkg:transliteration skos:scopeNote }

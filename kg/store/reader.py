@@ -42,7 +42,7 @@ def oxigraph_of(graph: Any) -> ox.Store:
     The copy is made again when the graph grew or shrank since.
     """
     found = getattr(getattr(graph, "store", None), "oxigraph", None)
-    if found is not None:
+    if isinstance(found, ox.Store):
         return found
     size = len(graph)
     known = _COPIES.get(graph)
@@ -76,6 +76,7 @@ def texts(graph: Any, query: str, **bindings: Any) -> list[Row]:
     """
     text = with_values(query, bindings) if bindings else query
     solutions = oxigraph_of(graph).query(sparql_prologue() + text)
+    assert isinstance(solutions, ox.QuerySolutions), "a SELECT query"
     names = [variable.value for variable in solutions.variables]
     return [Row({name: None if term is None else term.value for name, term in zip(names, solution, strict=True)})
             for solution in solutions]

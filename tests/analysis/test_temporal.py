@@ -58,6 +58,52 @@ def test_ongoing_relation_is_certain_until_the_source_date() -> None:
     assert [h.status for h in affiliations(net, "b", window=month("2017-06"))] == ["possible"]
 
 
+def attested(when: str, start: str | None = None, end: str | None = None) -> nx.MultiDiGraph:
+    interval = Interval(parse(start) if start else None, parse(end) if end else None, attested=parse(when))
+    return net_of(Relation("host", "guest", "hosted-by", "affiliation", interval, "reported", ("s",), ("f",)))
+
+
+@pytest.mark.parametrize(("when", "expected"), [
+    ("2014-09-22", ["certain"]),   # the day the source shows it holding
+    ("2014-09", ["possible"]),     # but not every day of that month
+    ("2014-09-23", ["possible"]),  # nor the next day: start and end are unknown
+    ("2010", ["possible"]),
+])
+def test_an_attested_day_is_certain_and_only_that_day(when: str, expected: list[str]) -> None:
+    assert [h.status for h in affiliations(attested("2014-09-22"), "guest", window=month(when))] == expected
+
+
+def test_an_attested_range_makes_no_day_certain() -> None:
+    # seen holding on some day of late October: no single day of it is sure
+    net = attested("2015-10-21/2015-10-31")
+    for when in ("2015-10-21", "2015-10-25", "2015-10-31", "2015-10-21/2015-10-31"):
+        assert [h.status for h in affiliations(net, "guest", window=month(when))] == ["possible"], when
+
+
+def test_an_attested_date_joins_a_known_start_or_end() -> None:
+    # started in 2014 and seen holding on 1 March 2016: certain from the end of 2014 to that day
+    net = attested("2016-03-01", start="2014")
+    assert [h.status for h in affiliations(net, "guest", window=month("2015-06"))] == ["certain"]
+    assert [h.status for h in affiliations(net, "guest", window=month("2016-04"))] == ["possible"]
+    rel = next(iter(net.edges(data=True)))[2]["rel"]
+    assert rel.certain_window() == (dt.date(2014, 12, 31), dt.date(2016, 3, 1))
+    assert rel.as_dict()["attested"] == "2016-03-01"
+    # ended on the day it was last seen: certain that day, gone the day after
+    net = attested("2014-09-22", end="2014-09-22")
+    assert [h.status for h in affiliations(net, "guest", window=month("2014-09-22"))] == ["certain"]
+    assert affiliations(net, "guest", window=month("2014-09-23")) == []
+
+
+def test_an_attested_day_makes_a_path_certain_on_that_day() -> None:
+    net = net_of(
+        Relation("a", "x", "member", "affiliation", Interval(attested=parse("2014-09-22")), "reported", ("s",),
+                 ("f1",)),
+        rel("x", "y", "ally", "2013", "2016", fact="f2"))
+    paths = connections(net, "a", "y", window=month("2014-09-22"))
+    assert [p.certain for p in paths] == [True]
+    assert [p.certain for p in connections(net, "a", "y", window=month("2014-10"))] == [False]
+
+
 def test_role_filter() -> None:
     net = net_of(rel("a", "g", "leader", "2014", "2016", fact="f1"),
                  rel("b", "g", "member", "2014", "2016", fact="f2"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -92,9 +93,10 @@ def test_networkx_reads_the_graphml_back_with_attributes(built: tuple[Path, Grap
     folder, _ = built
     net = nx.read_graphml(folder / "graph.graphml")
     assert net.nodes["test-group"]["label_ar"] == "جماعة الاختبار"
-    edges = [d for _, _, d in net.edges(data=True) if d.get("relation") == "leader"]
-    assert edges and edges[0]["start_edtf"] == "2018" and edges[0]["end_latest"] == "2019-10-31"
-    assert edges[0]["sources"] == "src-fixture"
+    edges = {d["fact"]: d for _, _, d in net.edges(data=True) if d.get("relation") == "leader"}
+    assert edges["f-fixture-03"]["start_edtf"] == "2018" and edges["f-fixture-03"]["end_latest"] == "2019-10-31"
+    assert edges["f-fixture-03"]["sources"] == "src-fixture"
+    assert (edges["f-fixture-08"]["attested_edtf"], edges["f-fixture-08"]["start_edtf"]) == ("2020-03-05", "")
     assert nx.read_gexf(io.BytesIO((folder / "graph.gexf").read_bytes())).number_of_nodes() == net.number_of_nodes()
 
 
@@ -102,7 +104,9 @@ def test_csv_tables_have_one_row_per_fact_with_quote(built: tuple[Path, Graph]) 
     folder, _ = built
     rows = (folder / "csv" / "affiliations.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("fact,member,role,organization,start")
-    assert len(rows) == 2 and "f-fixture-03" in rows[1] and "وكان أحمد الاختباري" in rows[1]
+    assert len(rows) == 3 and "f-fixture-03" in rows[1] and "وكان أحمد الاختباري" in rows[1]
+    table = {row["fact"]: row for row in csv.DictReader(io.StringIO("\n".join(rows)))}
+    assert (table["f-fixture-08"]["attested"], table["f-fixture-08"]["attested_latest"]) == ("2020-03-05", "2020-03-05")
 
 
 def test_stix_bundle_passes_the_oasis_validator(built: tuple[Path, Graph]) -> None:

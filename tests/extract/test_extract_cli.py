@@ -121,7 +121,7 @@ def test_extract_score_meets_the_targets_on_the_seed_articles() -> None:
 def test_the_scorer_reads_the_curated_facts() -> None:
     corpus = load(REPO)
     raw = yaml.safe_load((REPO / "facts" / f"{SOURCE}.yaml").read_text(encoding="utf-8"))
-    written = {str(f[k]) for f in raw["facts"] for k in ("date", "start", "end", "as_of")
+    written = {str(f[k]) for f in raw["facts"] for k in ("date", "start", "end", "attested", "as_of")
                if f.get(k) not in (None, "..")}
     assert curated_dates(corpus, SOURCE) >= written and written
 

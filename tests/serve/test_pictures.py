@@ -196,7 +196,7 @@ def test_page_structure_summary_contents_and_rtl(server: str, page: Any) -> None
 
 def test_slider_hides_a_relation_outside_its_window(server: str, page: Any, net: Any) -> None:
     edge = next(f"{u}|{v}|{k}" for u, v, k, d in net.edges(keys=True, data=True)
-                if v == "isis-k" and d["rel"].relation == "deputy-leader")  # may have held until 2015-10-31
+                if v == "isis-k" and d["rel"].relation == "governor")  # Qari Rafiq: may have held until 2015-11-15
     _chart(page, server, "focus=isis-k&at=2015-10")
     state = f"""() => {{ const e = kgLinkChart.cy.getElementById({json.dumps(edge)});
         return [e.visible(), e.style('line-style'), document.querySelector('tr[data-edge="{edge}"]').hidden]; }}"""

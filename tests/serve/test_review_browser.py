@@ -62,6 +62,12 @@ def rows(page: Any) -> list[str]:
     return [str(k) for k in page.eval_on_selector_all("#cands > li.cand", "els => els.map(e => e.dataset.key)")]
 
 
+def selected(page: Any, key: str) -> bool:
+    """Whether the candidate becomes the selected one (waits for the page's key or click handler)."""
+    page.wait_for_selector(f"#cand-{key}.selected", timeout=5000)
+    return True
+
+
 def press(page: Any, key: str) -> None:
     with page.expect_navigation():
         page.keyboard.press(key)
@@ -79,15 +85,15 @@ def test_a_draft_curated_end_to_end(browser: Any, project: Path) -> None:
         assert page.get_attribute("#article", "dir") == "rtl" and len(rows(page)) == 18
 
         # accept: the first candidate is selected; "j" moves to the next one, the place Kerman; "a" accepts it
-        assert "selected" in page.get_attribute(f"#cand-{rows(page)[0]}", "class")
+        assert selected(page, rows(page)[0])
         page.keyboard.press("j")
-        assert rows(page)[1] == place and "selected" in page.get_attribute(f"#cand-{place}", "class")
+        assert rows(page)[1] == place and selected(page, place)
         press(page, "a")
         assert len(rows(page)) == 17 and place not in rows(page)
 
         # a click on a span in the text selects its candidate (the reverse of the list's links)
         page.click(f"mark[data-keys^='{asia}']")  # آسيا, inside آسيا الوسطى
-        assert "selected" in page.get_attribute(f"#cand-{asia}", "class")
+        assert selected(page, asia)
         press(page, "d")  # drop it
         assert asia not in rows(page) and len(rows(page)) == 16
 
@@ -95,7 +101,7 @@ def test_a_draft_curated_end_to_end(browser: Any, project: Path) -> None:
         page.click(f"#cand-{blame} .head")
         page.keyboard.press("k")
         page.keyboard.press("j")  # j/k move and come back
-        assert "selected" in page.get_attribute(f"#cand-{blame}", "class")
+        assert selected(page, blame)
         press(page, "e")
         assert page.is_visible("#editor") and page.input_value("select[name='f.status']") == "claimed"
         assert "Not the al-Qaeda" in page.inner_text("#editor")  # the notes tell the candidates apart

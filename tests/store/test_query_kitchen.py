@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from kg.curate.corpus import load
 from kg.namespaces import ID, MKG
 from kg.store.query import PARAM_TYPES, library
 from kg.store.sparql_safety import check_query
@@ -143,8 +144,13 @@ PINNED: dict[tuple[str, ...], tuple[tuple[str, ...], list[tuple[str, ...]]]] = {
         ("member", "role", "status"), [("ahmad-test", "leader", "possible")]),
     ("affiliations-at", "org=test-group", "date=2017-12-31"): (("member",), []),
     ("affiliations-at", "org=جماعة الاختبار", "date=2018"): (("member", "status"), [("ahmad-test", "possible")]),
-    ("leaders",): (("person", "role", "org", "start", "end"),
-                   [("ahmad-test", "leader", "test-group", "2018", "2019-10")]),
+    ("leaders",): (("person", "role", "org", "start", "end", "attested"),
+                   [("ahmad-test", "leader", "branch-group", "", "", "2020-03-05"),
+                    ("ahmad-test", "leader", "test-group", "2018", "2019-10", "")]),
+    # seen leading the Branch Group on one day: certain that day, only possible around it
+    ("affiliations-at", "org=branch-group", "date=2020-03-05"): (
+        ("member", "role", "attested", "status"), [("ahmad-test", "leader", "2020-03-05", "certain")]),
+    ("affiliations-at", "org=branch-group", "date=2020-03"): (("member", "status"), [("ahmad-test", "possible")]),
     ("lineage-down", "org=test-group"): (("descendant", "label"), [("branch-group", "Branch Group")]),
     ("lineage-up", "org=branch-group"): (("ancestor", "label"), [("test-group", "Test Group")]),
     ("lineage-up", "org=test-group"): (("ancestor",), []),
@@ -161,6 +167,9 @@ PINNED: dict[tuple[str, ...], tuple[tuple[str, ...], list[tuple[str, ...]]]] = {
     ("name-lookup", "name=IKHTIBAR"): (("entity", "type"), [("ahmad-test", "Person"), ("test-group", "Organization")]),
     ("name-lookup", "name=Khorasan"): (("entity",), []),
     ("disagreements",): (("attack",), []),
+    ("readings",): (("fact", "reading", "preferred"),
+                    [("f-fixture-09", "f-fixture-09#reading-agency-accuses", ""),
+                     ("f-fixture-09", "f-fixture-09#reading-ahmad-accuses", "preferred")]),
     ("timeline", "entity=test-group"): (
         ("date", "what", "type", "fact"),
         [("2018", "start", "affiliation", "f-fixture-03"), ("2019", "date", "split", "f-fixture-04"),
@@ -191,7 +200,10 @@ def test_organizations_with_both_labels_and_aliases(project: Path) -> None:
 
 def test_everything_a_source_says_and_low_credibility(project: Path) -> None:
     said = {row["fact"] for row in rows(project, "--name", "source-says", "--param", "source=mkgd:src-fixture")}
-    assert said == {f"f-fixture-0{i}" for i in range(1, 8)} | {"test-bombing-2020"}
+    curated = load(KITCHEN)
+    grounded = {r.id for r in curated.entities.values() if "quote" in r.data}
+    assert said == {r.id for r in curated.facts} | grounded
+    assert {"f-fixture-01", "test-bombing-2020"} <= said
     assert {row["fact"] for row in rows(project, "--name", "low-credibility")} == said  # the fixture is graded F6
 
 

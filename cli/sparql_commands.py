@@ -91,7 +91,7 @@ def query_command(obj: dict[str, object], text: str | None, file: Path | None, n
         store = open_store(root, on_rebuild=_say)
         # names are resolved through the store's name index: no rdflib parse of the whole graph
         resolver = (_resolver(root, store) if any(p.type == "entity" for p in chosen.params) else None)
-        bindings = library_bindings(chosen, pairs, lambda value: resolver.one(value) if resolver else value)
+        bindings = library_bindings(chosen, pairs, lambda value: resolver.choose(value).iri if resolver else value)
         query_text = chosen.text
     else:
         query_text = read_query_file(file) if file is not None else str(text)

@@ -244,9 +244,14 @@ class Resolver:
         scores = {index: _score(key, self._keys[index]) for index in found}
         return {index: score for index, score in scores.items() if score >= FUZZY_FLOOR}
 
-    def one(self, name: str, *, types: tuple[str, ...] = ()) -> str:
-        """The IRI of the single entity a name refers to; raise a one-line error when none or several."""
-        return self.choose(name, types=types).iri
+    def one(self, name: str, *, types: tuple[str, ...] = ()) -> Any:
+        """The single entity a name refers to, as an rdflib ``URIRef``; a one-line error when none or several.
+
+        :meth:`choose` gives its IRI as text, without loading rdflib.
+        """
+        from rdflib import URIRef
+
+        return URIRef(self.choose(name, types=types).iri)
 
     def choose(self, name: str, *, types: tuple[str, ...] = (), purpose: str = "") -> Reading:
         """The single entity a name refers to, with a note when it was read fuzzily.

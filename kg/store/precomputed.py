@@ -102,13 +102,12 @@ class Parts:
         attack: dict[str, str] = {}
         agents: dict[str, list[str]] = {}
         for triple in triples:
-            s, p, o = _key(triple.subject), triple.predicate.value, triple.object
-            if p in (_EARLIEST, _LATEST) and isinstance(o, ox.Literal):
-                self.bounds.setdefault(s, [None, None])[p == _LATEST] = o.value
+            p, o = triple.predicate.value, triple.object
+            if type(o) is ox.Literal:  # noqa: E721 (the exact class: this loop sees every triple of an import)
+                if p in (_EARLIEST, _LATEST):
+                    self.bounds.setdefault(_key(triple.subject), [None, None])[p == _LATEST] = o.value
                 continue
-            if isinstance(o, ox.Literal):
-                continue
-            target = _key(o)
+            s, target = _key(triple.subject), _key(o)
             if p in (_DATE, _AS_OF, _DURING):
                 self.dated.setdefault(s, set()).add(target)
                 if p == _DATE:
@@ -151,24 +150,21 @@ class Parts:
             earliest = [e for e, _ in pairs if e is not None]
             latest = [la for _, la in pairs if la is not None]
             spans[attack] = (min(earliest) if earliest else None, max(latest) if latest else None)
-        attacks = [[_iri(agent), _iri(attack), *spans.get(attack, (None, None))]
+        attacks = [[agent, attack, *spans.get(attack, (None, None))]
                    for agent, attack in sorted(set(self.claims))]
         years: dict[str, list[str]] = {}
         for term in sorted({*self.named, *self.dates}):  # in order: the same triples give the same bytes
             nodes = self.named.get(term, set()) | self.dates.get(term, set())
             bounds = sorted(b[:4] for node in nodes for pair in days(node) for b in pair if b is not None)
-            if bounds and term.startswith("<"):
-                years[_iri(term)] = [bounds[0], bounds[-1]]
+            if bounds and not term.startswith("_:"):
+                years[term] = [bounds[0], bounds[-1]]
         return Summary(attacks, years)
 
 
 def _key(term: Any) -> str:
-    """A term as a dictionary key: its N-Triples form (a blank node stays apart from an IRI)."""
-    return str(term)
+    """A term as a dictionary key: an IRI as itself, a blank node as ``_:id`` (an IRI never starts so)."""
+    return term.value if type(term) is ox.NamedNode else f"_:{term.value}"  # noqa: E721
 
-
-def _iri(key: str) -> str:
-    return key[1:-1] if key.startswith("<") else key
 
 
 def summarize(triples: Iterable[ox.Triple]) -> Summary:

@@ -81,6 +81,7 @@ def phase_store(project: Path, rounds: int) -> dict[str, Any]:
     import pyoxigraph
 
     from kg.analysis.resolve import INDEX, project_index
+    from kg.store.generations import STORE, STORES
     from kg.store.store import build_store, loaded_files, stored_graph
 
     ours, raw, triples = [], [], 0
@@ -96,6 +97,8 @@ def phase_store(project: Path, rounds: int) -> dict[str, Any]:
         del store
         shutil.rmtree(scratch, ignore_errors=True)
         (project / INDEX).unlink(missing_ok=True)
+        shutil.rmtree(project / STORES, ignore_errors=True)  # else the same digest's generation is kept, not loaded
+        (project / STORE).unlink(missing_ok=True)
         start = time.perf_counter()
         build_store(project)
         project_index(project, stored_graph(project))  # the resolver's name index, as kg build makes it

@@ -248,12 +248,13 @@ class Precomputed:
         path = folder / FILE
         if not path.is_file():
             return None
-        return cls(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True))
+        # read-only and never changed: one connection serves every thread of kg serve
+        return cls(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False))
 
     @classmethod
     def of(cls, summary: Summary) -> Precomputed:
         """An index held in memory."""
-        db = sqlite3.connect(":memory:")
+        db = sqlite3.connect(":memory:", check_same_thread=False)
         with db:
             _fill(db, summary)
         return cls(db)

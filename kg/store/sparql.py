@@ -14,6 +14,7 @@ from rdflib.query import ResultRow
 
 from kg.namespaces import sparql_prologue
 from kg.store.binding import with_values
+from kg.store.reader import texts
 from kg.store.store_view import StoreView
 
 
@@ -45,8 +46,8 @@ def select(graph: Graph, query: str, **bindings: Any) -> list[Any]:
 def select_text(graph: Graph, query: str, **bindings: Any) -> list[dict[str, str | None]]:
     """Rows of a SELECT query as the text of each term (an IRI, a literal's lexical form), or None.
 
-    For long answers: on the Oxigraph store no rdflib terms are made (for 9,490 attacks
-    that was 4 s of a 15 s ``kg attacks``).
+    Run by Oxigraph whatever the graph (:func:`kg.store.reader.texts`): for long answers no
+    rdflib terms are made (for 9,490 attacks that was 4 s of a 15 s ``kg attacks``).
 
     >>> from rdflib import Literal, URIRef
     >>> g = Graph()
@@ -54,12 +55,4 @@ def select_text(graph: Graph, query: str, **bindings: Any) -> list[dict[str, str
     >>> select_text(g, "SELECT ?s ?o ?none WHERE { ?s <urn:p> ?o }")
     [{'s': 'urn:a', 'o': '3', 'none': None}]
     """
-    if not isinstance(graph.store, StoreView):
-        rows = select(graph, query, **bindings)
-        return [{name: None if row[name] is None else str(row[name]) for name in row.labels} for row in rows]
-    store = graph.store.oxigraph
-    text = with_values(query, bindings) if bindings else query
-    solutions = store.query(sparql_prologue() + text)
-    names = [variable.value for variable in solutions.variables]
-    return [{name: None if term is None else term.value for name, term in zip(names, solution, strict=True)}
-            for solution in solutions]
+    return list(texts(graph, query, **bindings))

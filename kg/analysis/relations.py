@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.analysis.attacks import Graph, short
 from kg.curate.readings import AMBIGUOUS
 from kg.dates import DateSpan, Interval, precision_of
 from kg.store.reader import texts
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _AFFILIATIONS = """
 SELECT ?fact ?member ?org ?role ?status ?source ?quote
@@ -178,6 +179,8 @@ def _event_interval(kind: str, point: DateSpan | None) -> Interval:
 
 def network(graph: Graph) -> nx.MultiDiGraph:
     """The relations as a networkx ``MultiDiGraph``; each edge keeps its :class:`Relation`."""
+    import networkx as nx  # here: the commands that run no graph algorithm never load it (0.13-0.17 s)
+
     net = nx.MultiDiGraph()
     for rel in relations(graph):
         net.add_edge(rel.subject, rel.object, key=rel.facts[0] + ":" + rel.kind, rel=rel,

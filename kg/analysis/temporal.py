@@ -8,12 +8,14 @@ left out when none does (see :meth:`kg.dates.Interval.status_between`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.analysis.relations import Relation
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 AFFILIATION_KINDS = ("affiliation", "left", "joined")
 
@@ -32,27 +34,31 @@ class Held:
                 "holds": self.status}
 
 
-def affiliations(net: nx.MultiDiGraph, entity: str, *, window: tuple[dt.date, dt.date] | None = None,
-                 role: str | None = None) -> list[Held]:
+def affiliations(net: nx.MultiDiGraph | Iterable[Relation], entity: str, *,
+                 window: tuple[dt.date, dt.date] | None = None, role: str | None = None) -> list[Held]:
     """The entity's affiliations (members, leaders, parents, allies...) over a window.
 
+    ``net`` is the relations' networkx view or the relations themselves: no graph
+    algorithm runs here, so ``kg affiliations`` reads the relations and never imports networkx.
+
     >>> from kg.dates import Interval, parse
-    >>> net = nx.MultiDiGraph()
     >>> rel = Relation("amir", "group", "leader", "affiliation",
     ...                Interval(parse("2014"), parse("2015-10")), "reported", ("s",), ("f",))
-    >>> _ = net.add_edge("amir", "group", rel=rel)
-    >>> [h.status for h in affiliations(net, "group", window=(dt.date(2015, 3, 1), dt.date(2015, 3, 31)))]
+    >>> [h.status for h in affiliations([rel], "group", window=(dt.date(2015, 3, 1), dt.date(2015, 3, 31)))]
     ['certain']
-    >>> affiliations(net, "group", window=(dt.date(2016, 1, 1), dt.date(2016, 1, 31)))
+    >>> affiliations([rel], "group", window=(dt.date(2016, 1, 1), dt.date(2016, 1, 31)))
     []
     """
-    if entity not in net:
-        return []
+    if hasattr(net, "out_edges"):  # the networkx view: only the entity's own edges
+        if entity not in net:
+            return []
+        net = [d["rel"] for *_, d in net.out_edges(entity, data=True)] + [
+            d["rel"] for *_, d in net.in_edges(entity, data=True)]
     found = []
-    edges = [(d, "out") for *_, d in net.out_edges(entity, data=True)]
-    edges += [(d, "in") for *_, d in net.in_edges(entity, data=True)]
-    for data, direction in edges:
-        rel: Relation = data["rel"]
+    for rel in net:
+        if entity not in (rel.subject, rel.object):
+            continue
+        direction = "out" if rel.subject == entity else "in"
         if rel.kind not in AFFILIATION_KINDS or (role and rel.relation != role):
             continue
         if window is None:
@@ -97,6 +103,8 @@ def connections(net: nx.MultiDiGraph, a: str, b: str, *, max_hops: int = 3,
     """
     if a not in net or b not in net:
         return []
+    import networkx as nx  # here, not at the top: kg affiliations needs no graph algorithm
+
     undirected = nx.MultiGraph()
     for u, v, key, data in net.edges(keys=True, data=True):
         undirected.add_edge(u, v, key=key, rel=data["rel"])

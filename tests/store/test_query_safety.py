@@ -128,8 +128,9 @@ def test_a_sparql_query_or_an_analyst_command_loads_no_rdflib(project: Path, arg
     assert not modules & (HEAVY | {"rdflib"}), modules & (HEAVY | {"rdflib"})
 
 
-def test_timeline_and_attacks_load_no_networkx(project: Path) -> None:
+def test_timeline_attacks_and_affiliations_load_no_networkx(project: Path) -> None:
     assert "networkx" not in loaded(project, "timeline", "test-group")
+    assert "networkx" not in loaded(project, "affiliations", "test-group", "--at", "2015")
     assert "networkx" not in loaded(project, "attacks", "--limit", "5")
     assert "networkx" in loaded(project, "lineage", "test-group")  # the check can fail
 

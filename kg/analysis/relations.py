@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from kg.analysis.attacks import Graph, short
 from kg.curate.readings import AMBIGUOUS
-from kg.dates import DateSpan, Interval, precision_of
+from kg.dates import DateSpan, Interval, parse, precision_of
+from kg.store.precomputed import stored_answer
 from kg.store.reader import texts
 
 if TYPE_CHECKING:
@@ -122,6 +123,32 @@ class Relation:
         """The span the relation surely held, if any (see :meth:`kg.dates.Interval.certain_span`)."""
         return self.interval.certain_span()
 
+    def record(self) -> dict[str, Any]:
+        """The relation whole, as JSON values (:meth:`from_record` reads it back)."""
+        iv = self.interval
+        return {"subject": self.subject, "object": self.object, "relation": self.relation, "kind": self.kind,
+                "status": self.status, "sources": list(self.sources), "facts": list(self.facts),
+                "quotes": list(self.quotes), "ambiguous": list(self.ambiguous),
+                "interval": [_span_record(iv.start), _span_record(iv.end),
+                             iv.ongoing_as_of.isoformat() if iv.ongoing_as_of else None, _span_record(iv.attested)]}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Relation:
+        """The relation :meth:`record` gave.
+
+        >>> rel = Relation("a", "b", "leader", "affiliation", Interval(parse("2014"), None, dt.date(2015, 1, 2)),
+        ...                "reported", ("s",), ("f",), ("q",))
+        >>> Relation.from_record(rel.record()) == rel
+        True
+        """
+        start, end, ongoing, attested = record["interval"]
+        interval = Interval(_span(*start) if start else None, _span(*end) if end else None,
+                            dt.date.fromisoformat(ongoing) if ongoing else None,
+                            _span(*attested) if attested else None)
+        return cls(record["subject"], record["object"], record["relation"], record["kind"], interval,
+                   record["status"], tuple(record["sources"]), tuple(record["facts"]), tuple(record["quotes"]),
+                   tuple(record["ambiguous"]))
+
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of a relation."""
         return {"subject": self.subject, "object": self.object, "relation": self.relation,
@@ -129,6 +156,10 @@ class Relation:
                 "status": self.status,
                 "sources": list(self.sources), "facts": list(self.facts), "quotes": list(self.quotes),
                 "reading": AMBIGUOUS if self.ambiguous else ""}
+
+
+def _span_record(span: DateSpan | None) -> list[str] | None:
+    return [span.edtf, span.earliest.isoformat(), span.latest.isoformat()] if span else None
 
 
 def _span(edtf: str | None, earliest: str, latest: str) -> DateSpan | None:
@@ -140,7 +171,20 @@ def _span(edtf: str | None, earliest: str, latest: str) -> DateSpan | None:
 
 
 def relations(graph: Graph) -> list[Relation]:
-    """Every relation in the graph, merged when several sources state the same one."""
+    """Every relation in the graph, merged when several sources state the same one.
+
+    A store generation keeps them precomputed (:func:`read_relations` ran when it was
+    loaded: :func:`kg.store.store.build_store`); a graph held in memory is read each time.
+    The three queries took 0.08 s of every network command on 200,000 imported incidents.
+    """
+    kept = stored_answer(graph, "relations")
+    if kept is not None:
+        return [Relation.from_record(record) for record in kept]
+    return read_relations(graph)
+
+
+def read_relations(graph: Graph) -> list[Relation]:
+    """Every relation in the graph, read from its facts, merged when several sources state the same one."""
     merged: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for r in texts(graph, _AFFILIATIONS):
         interval = Interval(_span(r.sEdtf, r.sEarliest, r.sLatest), _span(r.eEdtf, r.eEarliest, r.eLatest),

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kg.curate.yamlfile import Located
+if TYPE_CHECKING:  # at run time it is imported where a reading is made: AMBIGUOUS alone must not load YAML
+    from kg.curate.yamlfile import Located
 
 AMBIGUOUS = "ambiguous reading"
 """The flag queries and pages show on a fact (relation, claim, event) that has readings."""
@@ -55,6 +56,8 @@ class Reading:
 
 def merge(fact: Mapping[str, Any], reading: Mapping[str, Any], line: int) -> Located:
     """The fact as one reading reads it: its shared fields, then the reading's own."""
+    from kg.curate.yamlfile import Located
+
     data = Located({k: v for k, v in fact.items() if k != "readings"})
     data.update({k: v for k, v in reading.items() if k not in OWN})
     data.line = line
@@ -66,6 +69,8 @@ def readings_of(fact: Mapping[str, Any]) -> list[Reading]:
 
     Call it on a checked record: :func:`kg.curate.schema.check_record` refuses malformed readings.
     """
+    from kg.curate.yamlfile import Located
+
     line = getattr(fact, "line", 0)
     found = []
     for entry in fact.get("readings") or []:

@@ -51,6 +51,7 @@ _SCHEMA = """
 CREATE TABLE attack (agent TEXT, day TEXT, id TEXT, iri TEXT, earliest TEXT, latest TEXT,
                      PRIMARY KEY (agent, day, id)) WITHOUT ROWID;
 CREATE TABLE active (entity TEXT PRIMARY KEY, first TEXT, last TEXT) WITHOUT ROWID;
+CREATE TABLE answer (name TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
 """
 
 
@@ -196,16 +197,22 @@ def dataset_summary(nt: Path) -> Summary:
     return summarize_file(nt)
 
 
-def write(path: Path, summary: Summary) -> None:
-    """Write ``summary`` as the index at ``path``, whole or not at all (:func:`kg.atomic.write_files`)."""
-    db = Precomputed.of(summary).db
+def write(path: Path, summary: Summary, answers: dict[str, Any] | None = None) -> None:
+    """Write ``summary`` as the index at ``path``, whole or not at all (:func:`kg.atomic.write_files`).
+
+    ``answers`` are whole answers worked out from the loaded store, by name, kept as JSON
+    (``relations``: every relation of :func:`kg.analysis.relations.relations`).
+    """
+    db = Precomputed.of(summary, answers).db
     data = db.serialize()
     db.close()
     write_files(path.parent, {path.name: data})
 
 
-def _fill(db: sqlite3.Connection, summary: Summary) -> None:
+def _fill(db: sqlite3.Connection, summary: Summary, answers: dict[str, Any]) -> None:
     db.executescript(_SCHEMA)
+    db.executemany("INSERT INTO answer VALUES (?, ?)",
+                   [(name, json.dumps(data, ensure_ascii=False, separators=(",", ":"))) for name, data in answers.items()])
     db.executemany("INSERT OR IGNORE INTO attack VALUES (?, ?, ?, ?, ?, ?)",
                    [(agent, earliest or UNDATED, str(attack).removeprefix(_ID), attack, earliest, latest)
                     for agent, attack, earliest, latest in summary.attacks])
@@ -222,10 +229,7 @@ def of_graph(graph: Any) -> Precomputed:
     view from :func:`kg.store.store.graph_of`); any other graph (an rdflib graph held in
     memory: tests, the exports) is summarised from its Oxigraph copy.
     """
-    view = graph.store
-    found: Precomputed | None = getattr(view, "precomputed", None)
-    if found is None and getattr(view, "folder", None) is not None:
-        found = view.precomputed = Precomputed.open(view.folder)
+    found = _generation_index(graph)
     if found is not None:
         return found
     store = oxigraph_of(graph)
@@ -234,6 +238,25 @@ def of_graph(graph: Any) -> Precomputed:
         known = _IN_MEMORY[graph] = (store, Precomputed.of(summarize(
             quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))))
     return known[1]
+
+
+def stored_answer(graph: Any, name: str) -> Any:
+    """The answer ``name`` from the index of the generation ``graph`` reads, or ``None``.
+
+    Unlike :func:`of_graph`, a graph with no generation (held in memory) gets ``None``
+    rather than an index made for it: the caller then works the answer out itself.
+    """
+    found = _generation_index(graph)
+    return found.answer(name) if found is not None else None
+
+
+def _generation_index(graph: Any) -> Precomputed | None:
+    """The index of the store generation ``graph`` reads, opened once per view; ``None`` without one."""
+    view = getattr(graph, "store", None)
+    found: Precomputed | None = getattr(view, "precomputed", None)
+    if found is None and getattr(view, "folder", None) is not None:
+        found = view.precomputed = Precomputed.open(view.folder)  # type: ignore[union-attr]
+    return found
 
 
 class Precomputed:
@@ -252,12 +275,20 @@ class Precomputed:
         return cls(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False))
 
     @classmethod
-    def of(cls, summary: Summary) -> Precomputed:
+    def of(cls, summary: Summary, answers: dict[str, Any] | None = None) -> Precomputed:
         """An index held in memory."""
         db = sqlite3.connect(":memory:", check_same_thread=False)
         with db:
-            _fill(db, summary)
+            _fill(db, summary, answers or {})
         return cls(db)
+
+    def answer(self, name: str) -> Any:
+        """The whole answer kept under ``name`` (parsed JSON), or ``None`` when this index has none."""
+        try:
+            row = self.db.execute("SELECT data FROM answer WHERE name = ?", (name,)).fetchone()
+        except sqlite3.OperationalError:  # an index written before it kept answers
+            return None
+        return json.loads(row[0]) if row else None
 
     def attacks_by(self, agents: Iterable[str], *, after: str | None = None, before: str | None = None,
                    dated_only: bool = False) -> list[tuple[str, str | None]]:

@@ -89,3 +89,34 @@ def test_the_index_is_part_of_each_generation_and_an_older_store_gains_one(proje
     (folder / precomputed.FILE).unlink()  # a store loaded before generations kept an index
     _, again, _ = open_generation(project, keep=False)
     assert again == folder and (folder / precomputed.FILE).is_file()
+
+
+def test_the_kept_relations_are_the_relations_the_store_answers(project: Path) -> None:
+    from kg.analysis.relations import read_relations, relations
+
+    store, folder, _ = open_generation(project, keep=False)
+    graph = StoreGraph(store, folder)
+    kept = precomputed.of_graph(graph).answer("relations")
+    assert kept and {r["kind"] for r in kept} >= {"affiliation", "responsibility"}
+    read = read_relations(graph)
+    assert relations(graph) == read
+    assert [r.quotes for r in relations(graph)] == [r.quotes for r in read]  # quotes are not compared by ==
+    assert relations(StoreGraph(store)) == read  # no generation: read from the store
+
+
+def test_an_index_from_before_it_kept_relations_answers_none_and_the_relations_are_read(project: Path,
+                                                                                        tmp_path: Path) -> None:
+    import sqlite3
+
+    from kg.analysis.relations import read_relations, relations
+
+    store, folder, _ = open_generation(project, keep=False)
+    older = tmp_path / "older"
+    shutil.copytree(folder, older)
+    db = sqlite3.connect(older / precomputed.FILE)
+    db.execute("DROP TABLE answer")
+    db.commit()
+    db.close()
+    graph = StoreGraph(store, older)
+    assert precomputed.of_graph(graph).answer("relations") is None
+    assert relations(graph) == read_relations(StoreGraph(store))

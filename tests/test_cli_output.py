@@ -192,7 +192,7 @@ def test_debug_after_the_subcommand_shows_the_traceback(monkeypatch: pytest.Monk
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(temporal, "connections", broken)
+    monkeypatch.setattr(temporal, "connections_of", broken)
     result = CliRunner().invoke(cli, ["-C", str(REPO), "connections", "isis-k", "taliban"])
     assert result.exit_code == 2 and "internal error: RuntimeError: boom" in result.stderr
     result = CliRunner().invoke(cli, ["-C", str(REPO), "connections", "isis-k", "taliban", "--debug"])

@@ -1,17 +1,25 @@
-"""Ancestry and descent of organizations through formations, splits, defections and branches."""
+"""Ancestry and descent of organizations through formations, splits, defections and branches.
+
+:func:`lineage` walks the networkx view of the relations. A store generation keeps every
+organization's walk, made by it when the store was loaded (:func:`kept_lineage`), so
+``kg lineage`` reads the answer (:func:`lineage_of`) and does not load networkx (0.15-0.25 s
+of a 0.4 s command).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.analysis.attacks import Graph
-from kg.analysis.relations import Relation
+from kg.analysis.relations import Relation, network, relations
 from kg.namespaces import PREFIXES
 from kg.store.nodes import Nodes
+from kg.store.precomputed import stored_answer
 from kg.store.reader import oxigraph_of
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 LINEAGE_ROLES = ("branch-of",)
 """Affiliation roles that also count as parentage (a province of its parent)."""
@@ -43,6 +51,8 @@ class Link:
 
 def lineage_graph(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Only the parentage edges, child → parent."""
+    import networkx as nx
+
     out = nx.MultiDiGraph()
     rels: list[Relation] = [data["rel"] for *_, data in net.edges(data=True)]
     moved = {fact for rel in rels if rel.kind in ("left", "joined") for fact in rel.facts}
@@ -66,6 +76,30 @@ def lineage(net: nx.MultiDiGraph, org: str, direction: str = "both") -> list[Lin
     if direction in ("down", "both"):
         links += _walk(tree, org, up=False)
     return links
+
+
+def kept_lineage(net: nx.MultiDiGraph, rels: list[Relation]) -> dict[str, dict[str, list[list[Any]]]]:
+    """Every organization's lineage up and down, as a store generation keeps it.
+
+    ``{org: {"up": [[child, parent, relation, depth], ...], "down": [...]}}``, each relation
+    by its place in ``rels`` (the relations ``net`` was made of, as :func:`relations` gives them).
+    """
+    place = {id(rel): i for i, rel in enumerate(rels)}
+    return {org: {direction: [[link.child, link.parent, place[id(link.relation)], link.depth]
+                              for link in lineage(net, org, direction)] for direction in ("up", "down")}
+            for org in sorted(lineage_graph(net))}
+
+
+def lineage_of(graph: Graph, org: str, direction: str = "both") -> list[Link]:
+    """:func:`lineage` of ``org`` in the graph: as its store generation keeps it, else walked now."""
+    kept = stored_answer(graph, "lineage")
+    if kept is None:
+        return lineage(network(graph), org, direction)
+    rels = relations(graph)
+    walks = kept.get(org, {})
+    return [Link(child, parent, rels[index], depth, way)
+            for way in ("up", "down") if direction in (way, "both")
+            for child, parent, index, depth in walks.get(way, [])]
 
 
 def _walk(tree: nx.MultiDiGraph, start: str, *, up: bool) -> list[Link]:

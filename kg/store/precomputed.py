@@ -37,7 +37,7 @@ FILE = "precomputed.sqlite"
 """The index in a generation's folder."""
 SUFFIX = ".summary.json"
 """A dataset's summary beside its N-Triples: ``imports/<id>.summary.json``."""
-FORMAT = 1
+FORMAT = 2
 """Bumped when a summary's shape changes, so an older one is made anew."""
 UNDATED = "9999"
 """The sort key of an undated attack: after every dated one."""
@@ -47,11 +47,21 @@ _ATTACK, _PERPETRATOR = _MKG + "attack", _MKG + "perpetrator"
 _DATE, _AS_OF, _EARLIEST, _LATEST = _MKG + "date", _MKG + "asOf", _MKG + "earliest", _MKG + "latest"
 _DURING = PREFIXES["org"] + "memberDuring"
 _BOUNDS = {PREFIXES["time"] + "hasBeginning", PREFIXES["time"] + "hasEnd"}
+_TYPE = PREFIXES["rdf"] + "type"
+LISTING_OWN = (PREFIXES["skos"] + "prefLabel", *(_MKG + name for name in ("date", "place", "outcome", "recordId")))
+"""What a listing of attacks reads of an attack itself (:func:`kg.analysis.attacks.details`)."""
+LISTING_FACT = (_TYPE, PREFIXES["prov"] + "wasDerivedFrom", *(_MKG + name for name in (
+    "claimStatus", "claimedBy", "channel", "quote", "preferredReading", "perpetrator", "measure", "count",
+    "qualifier", "victims", "asOf", "reportedBy")))
+"""And of each claim or casualty report on it."""
+_LISTED = {predicate: code for code, predicate in enumerate(dict.fromkeys(LISTING_OWN + LISTING_FACT))}
+_PREDICATES = list(_LISTED)
 _SCHEMA = """
 CREATE TABLE attack (agent TEXT, day TEXT, id TEXT, iri TEXT, earliest TEXT, latest TEXT,
                      PRIMARY KEY (agent, day, id)) WITHOUT ROWID;
 CREATE TABLE active (entity TEXT PRIMARY KEY, first TEXT, last TEXT) WITHOUT ROWID;
 CREATE TABLE answer (name TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
+CREATE TABLE listing (iri TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
 """
 
 
@@ -68,18 +78,79 @@ class Summary:
 
     attacks: list[list[str | None]] = field(default_factory=list)
     years: dict[str, list[str]] = field(default_factory=dict)
+    listing: dict[str, list[Any]] = field(default_factory=dict)
+    """Each attack's triples a listing reads (:data:`LISTING_OWN`, and :data:`LISTING_FACT` of
+    each fact on it), as ``[own, [[fact, pairs], ...]]``, each pair ``[predicate code, term]``
+    (:func:`_encode`), so ``kg attacks --limit 0`` reads an attack in one row, not a dozen lookups."""
+    touched: list[str] = field(default_factory=list)
+    """The terms whose listing this unit adds to without holding it: attacks its facts are on,
+    and nodes it gives listed triples to but no type. An attack a second unit touches is read
+    from the store, not from :attr:`listing`."""
 
     def merge(self, other: Summary) -> None:
-        """Add another unit's answers (an entity's years widen)."""
+        """Add another unit's answers (an entity's years widen; an attack touched twice loses its listing)."""
         self.attacks += other.attacks
         for entity, (first, last) in other.years.items():
             known = self.years.get(entity)
             self.years[entity] = [min(first, known[0]), max(last, known[1])] if known else [first, last]
+        mine, theirs = self._terms(), other._terms()
+        both = set(self.listing).intersection(other.listing)
+        shared = {attack for attack, record in self.listing.items() if _terms_of(attack, record) & theirs}
+        shared |= {attack for attack, record in other.listing.items() if _terms_of(attack, record) & mine}
+        self.listing.update(other.listing)
+        for attack in shared | both:
+            self.listing.pop(attack, None)
+        self.touched = sorted(set(self.touched) | set(other.touched) | shared | both)
+
+    def _terms(self) -> set[str]:
+        """Every term this unit's listings or touches are about."""
+        found = set(self.touched)
+        for attack, record in self.listing.items():
+            found |= _terms_of(attack, record)
+        return found
 
     def as_json(self, nt_sha256: str) -> bytes:
         """The summary as a dataset's ``.summary.json``, naming the N-Triples it was made from."""
         return json.dumps({"format": FORMAT, "nt_sha256": nt_sha256, "attacks": self.attacks,
-                           "years": self.years}, separators=(",", ":")).encode("utf-8")
+                           "years": self.years, "listing": self.listing, "touched": self.touched},
+                          separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _blank(attack: str, listed: dict[str, list[list[Any]]], facts: list[list[Any]]) -> bool:
+    """Whether a blank node is part of the attack's listing: its label in a store is not the one parsed, so it is not kept."""
+    pairs = [*listed.get(attack, []), *(pair for _, fact_pairs in facts for pair in fact_pairs)]
+    return attack.startswith("_:") or any(fact.startswith("_:") for fact, _ in facts) or any(
+        text.startswith("<_:") for _, text in pairs)
+
+
+def _terms_of(attack: str, record: list[Any]) -> set[str]:
+    return {attack, *(fact for fact, _ in record[1])}
+
+
+def _encode(term: Any) -> str:
+    """A term as short text: ``<iri``, ``>id`` for one of ours, ``"lang"value`` for a literal (its datatype left out)."""
+    if type(term) is ox.Literal:  # noqa: E721
+        return f'"{term.language or ""}"{term.value}'
+    value = _key(term)
+    return ">" + value[len(_ID):] if value.startswith(_ID) else "<" + value
+
+
+def decode(text: str) -> Any:
+    """The pyoxigraph term :func:`_encode` gave as text (a literal as a plain or language-tagged string)."""
+    if text[0] == '"':
+        end = text.index('"', 1)
+        return ox.Literal(text[end + 1:], language=text[1:end] or None)
+    if text[0] == ">":
+        return ox.NamedNode(_ID + text[1:])
+    return ox.BlankNode(text[3:]) if text.startswith("<_:") else ox.NamedNode(text[1:])
+
+
+def listed_pairs(pairs: list[list[Any]]) -> dict[str, list[Any]]:
+    """A listing's ``[code, term]`` pairs as a node's objects by predicate IRI (:meth:`kg.store.nodes.Nodes.out`)."""
+    out: dict[str, list[Any]] = {}
+    for code, text in pairs:
+        out.setdefault(_PREDICATES[code], []).append(decode(text))
+    return out
 
 
 @dataclass
@@ -96,19 +167,32 @@ class Parts:
     named: dict[str, set[str]] = field(default_factory=dict)  # term: the date and period nodes of facts naming it
     claims: list[tuple[str, str]] = field(default_factory=list)  # (agent, attack)
     dates: dict[str, set[str]] = field(default_factory=dict)  # term (an attack): its own date nodes
+    listed: dict[str, list[list[Any]]] = field(default_factory=dict)  # attack or fact: its listed pairs
+    attack_nodes: set[str] = field(default_factory=set)  # subjects typed mkg:Attack
+    on_attack: dict[str, str] = field(default_factory=dict)  # fact: the attack it is on
+    touched: set[str] = field(default_factory=set)  # see Summary.touched
 
     def add(self, triples: Iterable[ox.Triple]) -> None:
         """Gather one piece: the triples of some subjects, all of each."""
         edges: dict[str, list[str]] = {}
         attack: dict[str, str] = {}
         agents: dict[str, list[str]] = {}
+        listed: dict[str, list[list[Any]]] = {}
+        typed: set[str] = set()
         for triple in triples:
             p, o = triple.predicate.value, triple.object
+            code = _LISTED.get(p)
+            if code is not None:
+                listed.setdefault(_key(triple.subject), []).append([code, _encode(o)])
             if type(o) is ox.Literal:  # noqa: E721 (the exact class: this loop sees every triple of an import)
                 if p in (_EARLIEST, _LATEST):
                     self.bounds.setdefault(_key(triple.subject), [None, None])[p == _LATEST] = o.value
                 continue
             s, target = _key(triple.subject), _key(o)
+            if p == _TYPE:
+                typed.add(s)
+                if target == _MKG + "Attack":
+                    self.attack_nodes.add(s)
             if p in (_DATE, _AS_OF, _DURING):
                 self.dated.setdefault(s, set()).add(target)
                 if p == _DATE:
@@ -126,6 +210,12 @@ class Parts:
                 for entity in named:
                     self.named.setdefault(entity, set()).update(dated)
         self.claims += [(agent, attack[fact]) for fact, found in agents.items() if fact in attack for agent in found]
+        self.on_attack.update(attack)
+        for subject, pairs in listed.items():
+            if subject in self.attack_nodes or subject in attack:
+                self.listed[subject] = pairs
+            elif subject not in typed:  # adds to a node held elsewhere
+                self.touched.add(subject)
 
     def merge(self, other: Parts) -> None:
         """Add the parts gathered from another piece."""
@@ -137,6 +227,10 @@ class Parts:
             for key, values in theirs.items():
                 mine.setdefault(key, set()).update(values)
         self.claims += other.claims
+        self.listed.update(other.listed)
+        self.attack_nodes |= other.attack_nodes
+        self.on_attack.update(other.on_attack)
+        self.touched |= other.touched
 
     def summary(self) -> Summary:
         """The pieces joined: each claim's attack dated, each term's years."""
@@ -159,7 +253,13 @@ class Parts:
             bounds = sorted(b[:4] for node in nodes for pair in days(node) for b in pair if b is not None)
             if bounds and not term.startswith("_:"):
                 years[term] = [bounds[0], bounds[-1]]
-        return Summary(attacks, years)
+        facts: dict[str, list[list[Any]]] = {}
+        for fact, on in sorted(self.on_attack.items()):
+            facts.setdefault(on, []).append([fact, self.listed.get(fact, [])])
+        listing = {attack: [self.listed.get(attack, []), facts.get(attack, [])]
+                   for attack in sorted(self.attack_nodes) if not _blank(attack, self.listed, facts.get(attack, []))}
+        touched = {on for on in self.on_attack.values() if on not in self.attack_nodes} | self.touched
+        return Summary(attacks, years, listing, sorted(touched))
 
 
 def _key(term: Any) -> str:
@@ -193,7 +293,7 @@ def dataset_summary(nt: Path) -> Summary:
             for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
         if stored.get("nt_sha256") == digest.hexdigest():
-            return Summary(stored["attacks"], stored["years"])
+            return Summary(stored["attacks"], stored["years"], stored["listing"], stored["touched"])
     return summarize_file(nt)
 
 
@@ -217,6 +317,10 @@ def _fill(db: sqlite3.Connection, summary: Summary, answers: dict[str, Any]) -> 
                    [(agent, earliest or UNDATED, str(attack).removeprefix(_ID), attack, earliest, latest)
                     for agent, attack, earliest, latest in summary.attacks])
     db.executemany("INSERT INTO active VALUES (?, ?, ?)", [(e, f, la) for e, (f, la) in summary.years.items()])
+    touched = set(summary.touched)
+    db.executemany("INSERT INTO listing VALUES (?, ?)",
+                   [(attack, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+                    for attack, record in summary.listing.items() if not _terms_of(attack, record) & touched])
 
 
 _IN_MEMORY: WeakKeyDictionary[Any, tuple[Any, Precomputed]] = WeakKeyDictionary()
@@ -311,6 +415,23 @@ class Precomputed:
         rows = self.db.execute(f"SELECT iri, earliest FROM attack WHERE {' AND '.join(where)} ORDER BY day, id",
                                values)
         return list(dict.fromkeys(rows))
+
+    def listings(self, attacks: list[str]) -> dict[str, tuple[dict[str, list[Any]], list[tuple[Any, dict[str, list[Any]]]]]]:
+        """The kept listing of each of ``attacks`` (IRIs) that has one: its own objects by predicate, and its facts'.
+
+        An attack missing here (held by several units, or an index from before listings) is read from the store.
+        """
+        found = {}
+        try:
+            for start in range(0, len(attacks), 500):
+                batch = attacks[start:start + 500]
+                for iri, data in self.db.execute(
+                        f"SELECT iri, data FROM listing WHERE iri IN ({', '.join('?' * len(batch))})", batch):
+                    own, facts = json.loads(data)
+                    found[iri] = (listed_pairs(own), [(ox.NamedNode(fact), listed_pairs(pairs)) for fact, pairs in facts])
+        except sqlite3.OperationalError:  # an index written before it kept listings
+            return {}
+        return found
 
     def years(self, entity: str) -> tuple[str, str] | None:
         """The first and last year of the dated facts that involve ``entity`` (an IRI), or ``None``."""

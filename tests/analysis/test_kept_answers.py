@@ -56,3 +56,14 @@ def test_kept_routes_give_the_connections_networkx_finds(graph: StoreGraph,
         answered += bool(kept)
     assert answered > 20  # routes were found, not only agreed on being absent
 
+
+
+def test_curated_attacks_listed_from_the_index_are_the_attacks_read_from_the_store(graph: StoreGraph) -> None:
+    from kg.analysis.attacks import details, matching
+    from kg.store import precomputed
+
+    live = StoreGraph(graph.oxigraph)
+    live.precomputed = precomputed.Precomputed.of(precomputed.Summary())  # no listings: every attack read whole
+    ids = matching(graph)
+    assert len(ids) > 10
+    assert [row.as_dict() for row in details(graph, ids)] == [row.as_dict() for row in details(live, ids)]

@@ -120,3 +120,27 @@ def test_an_index_from_before_it_kept_relations_answers_none_and_the_relations_a
     graph = StoreGraph(store, older)
     assert precomputed.of_graph(graph).answer("relations") is None
     assert relations(graph) == read_relations(StoreGraph(store))
+
+
+def test_an_attack_listed_from_the_index_is_the_attack_read_from_the_store(project: Path) -> None:
+    from kg.analysis.attacks import details, matching
+
+    store, folder, _ = open_generation(project, keep=False)
+    kept, live = StoreGraph(store, folder), StoreGraph(store)
+    live.precomputed = precomputed.Precomputed.of(precomputed.Summary())  # no listings: every attack read whole
+    ids = matching(kept)
+    listed = precomputed.of_graph(kept).listings([precomputed.PREFIXES["mkgd"] + i for i in ids])
+    assert len(ids) >= 10 and set(listed) == {precomputed.PREFIXES["mkgd"] + i for i in ids}
+    assert [row.as_dict() for row in details(kept, ids)] == [row.as_dict() for row in details(live, ids)]
+    assert any(row.claims for row in details(kept, ids)) and any(row.figures for row in details(kept, ids))
+
+
+def test_an_attack_another_unit_adds_to_is_read_from_the_store() -> None:
+    attack, fact = precomputed.PREFIXES["mkgd"] + "gtd-1", precomputed.PREFIXES["mkgd"] + "f-1"
+    one = precomputed.Summary(listing={attack: [[], []]})
+    other = precomputed.Summary(listing={}, touched=[attack])  # e.g. a curated claim on an imported attack
+    one.merge(other)
+    assert attack not in one.listing and attack in one.touched
+    two = precomputed.Summary(listing={attack: [[], [[fact, []]]]})
+    two.merge(precomputed.Summary(touched=[fact]))  # a source added to one of its facts
+    assert attack not in two.listing

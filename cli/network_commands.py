@@ -1,7 +1,7 @@
 """``kg affiliations``, ``kg connections``, ``kg lineage`` and ``kg timeline``.
 
 None of them loads networkx on a built store (0.15-0.25 s): ``kg lineage`` and ``kg connections``
-read what networkx found when the store was loaded (the store generation's index), and
+read what networkx found once for the store's generation (:mod:`kg.analysis.answers`), and
 ``kg affiliations`` and ``kg timeline`` need no graph algorithm. ``kg connections --max-hops``
 beyond 3 finds its longer routes with networkx then.
 """
@@ -73,7 +73,7 @@ def connections_command(obj: dict[str, object], a: str, b: str, at: str | None, 
     Example:
       kg connections hafiz-saeed-khan taliban --max-hops 2
     """
-    from kg.analysis.temporal import connections_of
+    from kg.analysis.answers import connections_of
 
     session = Session(obj)
     first, second = short(session.iri(a)), short(session.iri(b))
@@ -108,7 +108,8 @@ def lineage_command(obj: dict[str, object], org: str, direction: str, fmt: str,
     Example:
       kg lineage isis-k --direction up -f mermaid
     """
-    from kg.analysis.lineage import labels, lineage_of, to_dot, to_mermaid
+    from kg.analysis.answers import lineage_of
+    from kg.analysis.lineage import labels, to_dot, to_mermaid
 
     session = Session(obj)
     who = short(session.iri(org, "Organization", purpose="lineage is for organizations"))

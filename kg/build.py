@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.analysis.answers import keep_network
 from kg.analysis.resolve import project_index
 from kg.atomic import commit_files
 from kg.curate.corpus import Corpus
 from kg.export.exports import ExportSet, default_exports
 from kg.graph.checked import compile_checked, violation_problems
 from kg.graph.compile import Compiled
+from kg.store.reader import StoreGraph
 from kg.store.store import IMPORTS, build_store, graph_of, open_generation, store_is_fresh, writing
 
 __all__ = ["BuildResult", "build", "check_imports", "compile_checked", "violation_problems"]
@@ -58,9 +60,10 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
         result.written = commit_files(folder, result.files)
         if not store_is_fresh(root):
             build_store(root)
-            store, _, lease = open_generation(root, keep=False)  # let go after: a long-lived caller builds again
+            store, folder, lease = open_generation(root, keep=False)  # let go after: a long-lived caller builds again
             try:
                 project_index(root, graph_of(store))  # the resolver's name index, made once here
+                keep_network(StoreGraph(store, folder))  # and what the network commands read
             finally:
                 lease.release()
     return result

@@ -187,12 +187,12 @@ def test_the_example_of_each_query_command_runs(name: str) -> None:
 # --- errors and exit codes -------------------------------------------------------------------
 
 def test_debug_after_the_subcommand_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.analysis.temporal as temporal
+    import kg.analysis.answers as answers
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(temporal, "connections_of", broken)
+    monkeypatch.setattr(answers, "connections_of", broken)
     result = CliRunner().invoke(cli, ["-C", str(REPO), "connections", "isis-k", "taliban"])
     assert result.exit_code == 2 and "internal error: RuntimeError: boom" in result.stderr
     result = CliRunner().invoke(cli, ["-C", str(REPO), "connections", "isis-k", "taliban", "--debug"])

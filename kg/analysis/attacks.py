@@ -11,7 +11,8 @@ import pyoxigraph as ox
 from kg.curate.readings import AMBIGUOUS
 from kg.namespaces import PREFIXES
 from kg.store.nodes import Nodes
-from kg.store.precomputed import LISTING_OWN, UNDATED, of_graph
+from kg.store.listing import Record, gather, term_of
+from kg.store.precomputed import UNDATED, of_graph
 from kg.store.reader import iri, node, oxigraph_of, texts
 
 Graph = Any  # a kg.store.reader.StoreGraph, or an rdflib Graph
@@ -21,8 +22,6 @@ _MKG, _ID = PREFIXES["mkg"], PREFIXES["mkgd"]
 _OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
 _LABEL, _NOTATION = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "notation"
 _TYPE, _DERIVED = PREFIXES["rdf"] + "type", PREFIXES["prov"] + "wasDerivedFrom"
-_SHOWN = LISTING_OWN
-"""What a listing reads of an attack itself."""
 
 # {scope} narrows each query to the attacks asked about, inside the engine: by a place (through
 # the location hierarchy), or every attack. The asked-for terms are bound, never pasted. Attacks
@@ -135,65 +134,38 @@ def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
     Read node by node (:class:`kg.store.nodes.Nodes`: a node's triples in one lookup, the
     nodes attacks share once), not in one query: Oxigraph's plan for the joined query did
     not start from the attacks asked about, and took 3 s for 50 of them among 200,000. An
-    attack and its facts come whole from the precomputed listing where the index keeps one
-    (:meth:`kg.store.precomputed.Precomputed.listings`): the dozen lookups an attack took 1.4 ms,
-    14 s for the 9,490 of one group. What they point at (dates, places, concepts) is read
-    from the store, once each.
+    attack's own records come as one :data:`kg.store.listing.Record` from the precomputed
+    index where it keeps one (:meth:`kg.store.precomputed.Precomputed.listings`): gathered
+    from the store, an attack took a dozen lookups and 1.4 ms (14 s for the 9,490 of one
+    group). What they point at (dates, places, concepts) is read from the store, once each.
     """
     nodes = Nodes(oxigraph_of(graph))
-    for attack, (own, facts) in of_graph(graph).listings([_ID + attack_id for attack_id in ids]).items():
-        nodes.given(ox.NamedNode(attack), own, pointing=(_MKG + "attack", [fact for fact, _ in facts]))
-        for fact, objects in facts:
-            nodes.given(fact, objects)
-    rows = []
-    for attack_id in ids:
-        attack = _ID + attack_id
-        own = nodes.only(attack, _SHOWN)
-        labels = {(getattr(label, "language", None) or "").lower(): label.value
-                  for label in sorted(own.get(_LABEL, []), key=_order, reverse=True)}  # the first of a language
-        # the first by IRI, not in the order a store or a file gives them
-        date, outcome, record = (min(own.get(_MKG + name, [None]), key=_order) for name in ("date", "outcome",
-                                                                                          "recordId"))
-        places = sorted(nodes.labels(place, _LABEL).get("en", "") for place in own.get(_MKG + "place", []))
-        row = AttackRow(attack_id, labels.get("en", ""), labels.get("ar", ""), nodes.text(date, _MKG + "edtf"),
-                        nodes.text(date, _MKG + "earliest"), nodes.text(date, _MKG + "latest"),
-                        "; ".join(p for p in places if p), nodes.text(outcome, _NOTATION))
-        record = record.value if record is not None else ""
-        for fact in sorted(nodes.subjects(_MKG + "attack", attack), key=lambda term: term.value):
-            kinds = {kind.value for kind in nodes.out(fact).get(_TYPE, [])}
-            if _MKG + "ResponsibilityClaim" in kinds:
-                row.claims.extend(_claim(nodes, fact, record))
-            if _MKG + "CasualtyReport" in kinds:
-                row.figures.extend(_figure(nodes, fact, record))
-        row.claims.sort(key=lambda c: (c["agent"], c["status"], c["source"], c["fact"]))
-        row.figures.sort(key=lambda f: (f["measure"], f["source"], f["fact"]))
-        rows.append(row)
-    return rows
+    kept = of_graph(graph).listings(ids)
+    return [_row(nodes, attack_id, kept.get(attack_id) or gather(nodes, ox.NamedNode(_ID + attack_id)))
+            for attack_id in ids]
 
 
-def _order(term: Any) -> str:
-    return "" if term is None else str(term.value)
-
-
-def _claim(nodes: Nodes, fact: Any, record: str) -> list[dict[str, str]]:
-    common = {"fact": short(fact), "status": nodes.text(nodes.value(fact, _MKG + "claimStatus"), _NOTATION),
-              "by": short(nodes.value(fact, _MKG + "claimedBy")), "channel": short(nodes.value(fact, _MKG + "channel")),
-              "quote": nodes.text(fact, _MKG + "quote"), "record": record,
-              "reading": AMBIGUOUS if nodes.value(fact, _MKG + "preferredReading") is not None else ""}
-    out = nodes.out(fact)
-    return [{**common, "agent": short(agent), "source": short(source)}
-            for agent in out.get(_MKG + "perpetrator", []) for source in out.get(_DERIVED, [])]
-
-
-def _figure(nodes: Nodes, fact: Any, record: str) -> list[dict[str, Any]]:
-    common = {"fact": short(fact), "measure": nodes.text(nodes.value(fact, _MKG + "measure"), _NOTATION),
-              "value": _number(nodes.text(fact, _MKG + "count") or None),
-              "qualifier": nodes.text(nodes.value(fact, _MKG + "qualifier"), _NOTATION),
-              "victims": nodes.text(fact, _MKG + "victims"),
-              "as_of": nodes.text(nodes.value(fact, _MKG + "asOf"), _MKG + "edtf"),
-              "reported_by": short(nodes.value(fact, _MKG + "reportedBy")), "quote": nodes.text(fact, _MKG + "quote"),
-              "record": record}
-    return [{**common, "source": short(source)} for source in nodes.out(fact).get(_DERIVED, [])]
+def _row(nodes: Nodes, attack_id: str, record: Record) -> AttackRow:
+    """The listing of an attack from its :data:`kg.store.listing.Record`: the terms it points at read from the store."""
+    label_en, label_ar, date_text, places, outcome, record_id, claims, figures = record
+    date = term_of(date_text)
+    names = sorted(nodes.labels(term_of(place), _LABEL).get("en", "") for place in places)
+    row = AttackRow(attack_id, label_en, label_ar, nodes.text(date, _MKG + "edtf"), nodes.text(date, _MKG + "earliest"),
+                    nodes.text(date, _MKG + "latest"), "; ".join(name for name in names if name),
+                    nodes.text(term_of(outcome), _NOTATION))
+    for fact, status, by, channel, quote, ambiguous, agents, sources in claims:
+        common = {"fact": fact, "status": nodes.text(term_of(status), _NOTATION), "by": by, "channel": channel,
+                  "quote": quote, "record": record_id, "reading": AMBIGUOUS if ambiguous else ""}
+        row.claims += [{**common, "agent": agent, "source": source} for agent in agents for source in sources]
+    for fact, measure, count, qualifier, victims, as_of, reported_by, quote, sources in figures:
+        common = {"fact": fact, "measure": nodes.text(term_of(measure), _NOTATION), "value": _number(count or None),
+                  "qualifier": nodes.text(term_of(qualifier), _NOTATION), "victims": victims,
+                  "as_of": nodes.text(term_of(as_of), _MKG + "edtf"), "reported_by": reported_by, "quote": quote,
+                  "record": record_id}
+        row.figures += [{**common, "source": source} for source in sources]
+    row.claims.sort(key=lambda c: (c["agent"], c["status"], c["source"], c["fact"]))
+    row.figures.sort(key=lambda f: (f["measure"], f["source"], f["fact"]))
+    return row
 
 
 CLAIMED = ("claimed", "acknowledged")

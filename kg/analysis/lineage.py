@@ -1,9 +1,8 @@
 """Ancestry and descent of organizations through formations, splits, defections and branches.
 
-:func:`lineage` walks the networkx view of the relations. A store generation keeps every
-organization's walk, made by it when the store was loaded (:func:`kept_lineage`), so
-``kg lineage`` reads the answer (:func:`lineage_of`) and does not load networkx (0.15-0.25 s
-of a 0.4 s command).
+:func:`lineage` walks the networkx view of the relations. Every organization's walk is kept
+beside the store generation (:func:`kept_lineage`, :mod:`kg.analysis.answers`), so ``kg lineage``
+reads it and does not load networkx (0.15-0.25 s of a 0.4 s command).
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kg.analysis.attacks import Graph
-from kg.analysis.relations import Relation, network, relations
+from kg.analysis.relations import Relation
 from kg.namespaces import PREFIXES
 from kg.store.nodes import Nodes
-from kg.store.precomputed import stored_answer
 from kg.store.reader import oxigraph_of
 
 if TYPE_CHECKING:
@@ -88,18 +86,6 @@ def kept_lineage(net: nx.MultiDiGraph, rels: list[Relation]) -> dict[str, dict[s
     return {org: {direction: [[link.child, link.parent, place[id(link.relation)], link.depth]
                               for link in lineage(net, org, direction)] for direction in ("up", "down")}
             for org in sorted(lineage_graph(net))}
-
-
-def lineage_of(graph: Graph, org: str, direction: str = "both") -> list[Link]:
-    """:func:`lineage` of ``org`` in the graph: as its store generation keeps it, else walked now."""
-    kept = stored_answer(graph, "lineage")
-    if kept is None:
-        return lineage(network(graph), org, direction)
-    rels = relations(graph)
-    walks = kept.get(org, {})
-    return [Link(child, parent, rels[index], depth, way)
-            for way in ("up", "down") if direction in (way, "both")
-            for child, parent, index, depth in walks.get(way, [])]
 
 
 def _walk(tree: nx.MultiDiGraph, start: str, *, up: bool) -> list[Link]:

@@ -173,9 +173,9 @@ def _span(edtf: str | None, earliest: str, latest: str) -> DateSpan | None:
 def relations(graph: Graph) -> list[Relation]:
     """Every relation in the graph, merged when several sources state the same one.
 
-    A store generation keeps them precomputed (:func:`read_relations` ran when it was
-    loaded: :func:`kg.store.store.build_store`); a graph held in memory is read each time.
-    The three queries took 0.08 s of every network command on 200,000 imported incidents.
+    Kept beside the store generation once worked out (:mod:`kg.analysis.answers`); else
+    read (:func:`read_relations`). The three queries took 0.08 s of every network command
+    on 200,000 imported incidents.
     """
     kept = stored_answer(graph, "relations")
     if kept is not None:

@@ -103,39 +103,19 @@ def connections(net: nx.MultiDiGraph, a: str, b: str, *, max_hops: int = 3,
     """
     if a not in net or b not in net:
         return []
-    return _time_respecting(_routes(_undirected(net), a, {b}, max_hops), window)
+    return time_respecting(_routes(_undirected(net), a, {b}, max_hops), window)
 
 
 KEPT_HOPS = 3
-"""The longest routes a store generation keeps (``kg connections``' default ``--max-hops``)."""
-_ROUTES = "routes\t{}\t{}"
-"""The name a generation's index keeps the routes from one entity to another under."""
-
-
-def connections_of(graph: Any, a: str, b: str, *, max_hops: int = KEPT_HOPS,
-                   window: tuple[dt.date, dt.date] | None = None) -> list[Path]:
-    """:func:`connections` between two entities of the graph.
-
-    Up to :data:`KEPT_HOPS` hops, the routes are read from the store generation's index
-    (:func:`kept_routes`, found by networkx when the store was loaded): ``kg connections``
-    then does not load networkx (0.15-0.25 s of a 0.4 s command). Longer ones, or a graph
-    without a generation, are found now.
-    """
-    from kg.analysis.relations import network, relations
-    from kg.store.precomputed import stored_answer
-
-    if max_hops <= KEPT_HOPS and stored_answer(graph, "lineage") is not None:  # a generation that keeps routes
-        rels = relations(graph)
-        kept = stored_answer(graph, _ROUTES.format(a, b)) or []
-        routes = [tuple((node, rels[index]) for node, index in route) for route in kept if len(route) <= max_hops]
-        return _time_respecting(routes, window)
-    return connections(network(graph), a, b, max_hops=max_hops, window=window)
+"""The longest routes kept beside a store generation (``kg connections``' default ``--max-hops``)."""
+ROUTES = "routes\t{}\t{}"
+"""The name the routes from one entity to another are kept under (:mod:`kg.analysis.answers`)."""
 
 
 def kept_routes(net: nx.MultiDiGraph, rels: list[Relation]) -> dict[str, list[list[list[Any]]]]:
     """Every route of up to :data:`KEPT_HOPS` hops between each two entities, as a store generation keeps them.
 
-    By name (:data:`_ROUTES`): ``[[entity reached, relation], ...]`` for each route, each
+    By name (:data:`ROUTES`): ``[[entity reached, relation], ...]`` for each route, each
     relation by its place in ``rels`` (the relations ``net`` was made of). Whether a route
     is time-respecting depends on the window asked: it is worked out when asked.
     """
@@ -145,7 +125,7 @@ def kept_routes(net: nx.MultiDiGraph, rels: list[Relation]) -> dict[str, list[li
     nodes = sorted(undirected)
     for a in nodes:
         for route in _routes(undirected, a, set(nodes) - {a}, KEPT_HOPS):
-            kept.setdefault(_ROUTES.format(a, route[-1][0]), []).append(
+            kept.setdefault(ROUTES.format(a, route[-1][0]), []).append(
                 [[node, place[id(rel)]] for node, rel in route])
     return kept
 
@@ -172,7 +152,7 @@ def _routes(undirected: nx.MultiGraph, a: str, targets: set[str],
         yield tuple(hops)
 
 
-def _time_respecting(routes: Iterable[tuple[tuple[str, Relation], ...]],
+def time_respecting(routes: Iterable[tuple[tuple[str, Relation], ...]],
                      window: tuple[dt.date, dt.date] | None) -> list[Path]:
     """The routes whose relations could all hold at once (and in ``window``), shortest first."""
     found = [path for hops in routes if (path := _overlap(hops, window)) is not None]

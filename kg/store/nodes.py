@@ -22,20 +22,6 @@ class Nodes:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._out: dict[Node, dict[str, list[Any]]] = {}
-        self._whole: set[Node] = set()  # nodes whose triples were given (:meth:`given`), not looked up
-        self._subjects: dict[tuple[str, Node], list[Any]] = {}
-
-    def given(self, node: Node, objects: dict[str, list[Any]], *, pointing: tuple[str, list[Any]] | None = None,
-              ) -> None:
-        """Take a node's objects by predicate as known, from a precomputed listing rather than the store.
-
-        ``pointing``: a predicate and every subject whose triple of it points at ``node``
-        (the facts on an attack), as :meth:`subjects` would have found them.
-        """
-        self._out[node] = objects
-        self._whole.add(node)
-        if pointing is not None:
-            self._subjects[pointing[0], node] = pointing[1]
 
     def out(self, node: Node | str | None) -> dict[str, list[Any]]:
         """The node's objects by predicate IRI (``{}`` for ``None``, or a node with no triples)."""
@@ -57,9 +43,6 @@ class Nodes:
         needs five: asked one by one, it costs about half.
         """
         subject = ox.NamedNode(node) if isinstance(node, str) else node
-        if subject in self._whole:
-            known = self._out[subject]
-            return {predicate: known[predicate] for predicate in predicates if predicate in known}
         found: dict[str, list[Any]] = {}
         for predicate in predicates:
             objects = [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None,
@@ -71,8 +54,6 @@ class Nodes:
     def subjects(self, predicate: str, obj: Node | str) -> list[Any]:
         """The subjects of ``predicate`` with object ``obj``, each once."""
         target = ox.NamedNode(obj) if isinstance(obj, str) else obj
-        if (predicate, target) in self._subjects:
-            return self._subjects[predicate, target]
         return list(dict.fromkeys(q.subject for q in self.store.quads_for_pattern(
             None, ox.NamedNode(predicate), target, ox.DefaultGraph())))
 

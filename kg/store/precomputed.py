@@ -31,13 +31,14 @@ import pyoxigraph as ox
 
 from kg.atomic import write_files
 from kg.namespaces import PREFIXES
+from kg.store import listing
 from kg.store.reader import oxigraph_of
 
 FILE = "precomputed.sqlite"
 """The index in a generation's folder."""
 SUFFIX = ".summary.json"
 """A dataset's summary beside its N-Triples: ``imports/<id>.summary.json``."""
-FORMAT = 2
+FORMAT = 3
 """Bumped when a summary's shape changes, so an older one is made anew."""
 UNDATED = "9999"
 """The sort key of an undated attack: after every dated one."""
@@ -48,20 +49,12 @@ _DATE, _AS_OF, _EARLIEST, _LATEST = _MKG + "date", _MKG + "asOf", _MKG + "earlie
 _DURING = PREFIXES["org"] + "memberDuring"
 _BOUNDS = {PREFIXES["time"] + "hasBeginning", PREFIXES["time"] + "hasEnd"}
 _TYPE = PREFIXES["rdf"] + "type"
-LISTING_OWN = (PREFIXES["skos"] + "prefLabel", *(_MKG + name for name in ("date", "place", "outcome", "recordId")))
-"""What a listing of attacks reads of an attack itself (:func:`kg.analysis.attacks.details`)."""
-LISTING_FACT = (_TYPE, PREFIXES["prov"] + "wasDerivedFrom", *(_MKG + name for name in (
-    "claimStatus", "claimedBy", "channel", "quote", "preferredReading", "perpetrator", "measure", "count",
-    "qualifier", "victims", "asOf", "reportedBy")))
-"""And of each claim or casualty report on it."""
-_LISTED = {predicate: code for code, predicate in enumerate(dict.fromkeys(LISTING_OWN + LISTING_FACT))}
-_PREDICATES = list(_LISTED)
+_LISTED = {*listing.OWN, *listing.FACT, listing.ON}
 _SCHEMA = """
 CREATE TABLE attack (agent TEXT, day TEXT, id TEXT, iri TEXT, earliest TEXT, latest TEXT,
                      PRIMARY KEY (agent, day, id)) WITHOUT ROWID;
 CREATE TABLE active (entity TEXT PRIMARY KEY, first TEXT, last TEXT) WITHOUT ROWID;
-CREATE TABLE answer (name TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
-CREATE TABLE listing (iri TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
+CREATE TABLE listing (id TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID;
 """
 
 
@@ -78,12 +71,10 @@ class Summary:
 
     attacks: list[list[str | None]] = field(default_factory=list)
     years: dict[str, list[str]] = field(default_factory=dict)
-    listing: dict[str, list[Any]] = field(default_factory=dict)
-    """Each attack's triples a listing reads (:data:`LISTING_OWN`, and :data:`LISTING_FACT` of
-    each fact on it), as ``[own, [[fact, pairs], ...]]``, each pair ``[predicate code, term]``
-    (:func:`_encode`), so ``kg attacks --limit 0`` reads an attack in one row, not a dozen lookups."""
+    listing: dict[str, listing.Record] = field(default_factory=dict)
+    """Each attack's :data:`kg.store.listing.Record` (what its own records say), by its id."""
     touched: list[str] = field(default_factory=list)
-    """The terms whose listing this unit adds to without holding it: attacks its facts are on,
+    """The IRIs whose listing this unit adds to without holding it: attacks its facts are on,
     and nodes it gives listed triples to but no type. An attack a second unit touches is read
     from the store, not from :attr:`listing`."""
 
@@ -116,41 +107,9 @@ class Summary:
                           separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def _blank(attack: str, listed: dict[str, list[list[Any]]], facts: list[list[Any]]) -> bool:
-    """Whether a blank node is part of the attack's listing: its label in a store is not the one parsed, so it is not kept."""
-    pairs = [*listed.get(attack, []), *(pair for _, fact_pairs in facts for pair in fact_pairs)]
-    return attack.startswith("_:") or any(fact.startswith("_:") for fact, _ in facts) or any(
-        text.startswith("<_:") for _, text in pairs)
-
-
-def _terms_of(attack: str, record: list[Any]) -> set[str]:
-    return {attack, *(fact for fact, _ in record[1])}
-
-
-def _encode(term: Any) -> str:
-    """A term as short text: ``<iri``, ``>id`` for one of ours, ``"lang"value`` for a literal (its datatype left out)."""
-    if type(term) is ox.Literal:  # noqa: E721
-        return f'"{term.language or ""}"{term.value}'
-    value = _key(term)
-    return ">" + value[len(_ID):] if value.startswith(_ID) else "<" + value
-
-
-def decode(text: str) -> Any:
-    """The pyoxigraph term :func:`_encode` gave as text (a literal as a plain or language-tagged string)."""
-    if text[0] == '"':
-        end = text.index('"', 1)
-        return ox.Literal(text[end + 1:], language=text[1:end] or None)
-    if text[0] == ">":
-        return ox.NamedNode(_ID + text[1:])
-    return ox.BlankNode(text[3:]) if text.startswith("<_:") else ox.NamedNode(text[1:])
-
-
-def listed_pairs(pairs: list[list[Any]]) -> dict[str, list[Any]]:
-    """A listing's ``[code, term]`` pairs as a node's objects by predicate IRI (:meth:`kg.store.nodes.Nodes.out`)."""
-    out: dict[str, list[Any]] = {}
-    for code, text in pairs:
-        out.setdefault(_PREDICATES[code], []).append(decode(text))
-    return out
+def _terms_of(attack: str, record: listing.Record) -> set[str]:
+    """The attack's IRI and its facts'."""
+    return {str(listing.term_of(attack).value), *listing.facts_of(record)}  # type: ignore[union-attr]
 
 
 @dataclass
@@ -167,9 +126,8 @@ class Parts:
     named: dict[str, set[str]] = field(default_factory=dict)  # term: the date and period nodes of facts naming it
     claims: list[tuple[str, str]] = field(default_factory=list)  # (agent, attack)
     dates: dict[str, set[str]] = field(default_factory=dict)  # term (an attack): its own date nodes
-    listed: dict[str, list[list[Any]]] = field(default_factory=dict)  # attack or fact: its listed pairs
-    attack_nodes: set[str] = field(default_factory=set)  # subjects typed mkg:Attack
-    on_attack: dict[str, str] = field(default_factory=dict)  # fact: the attack it is on
+    listing: dict[str, listing.Record] = field(default_factory=dict)  # attack id: its record, gathered in its piece
+    split: set[str] = field(default_factory=set)  # attack ids whose records are not whole in one piece
     touched: set[str] = field(default_factory=set)  # see Summary.touched
 
     def add(self, triples: Iterable[ox.Triple]) -> None:
@@ -177,13 +135,13 @@ class Parts:
         edges: dict[str, list[str]] = {}
         attack: dict[str, str] = {}
         agents: dict[str, list[str]] = {}
-        listed: dict[str, list[list[Any]]] = {}
+        listed: dict[Any, dict[str, list[Any]]] = {}  # subject: its objects of the predicates a listing reads
         typed: set[str] = set()
+        attack_nodes: list[Any] = []
         for triple in triples:
             p, o = triple.predicate.value, triple.object
-            code = _LISTED.get(p)
-            if code is not None:
-                listed.setdefault(_key(triple.subject), []).append([code, _encode(o)])
+            if p in _LISTED:
+                listed.setdefault(triple.subject, {}).setdefault(p, []).append(o)
             if type(o) is ox.Literal:  # noqa: E721 (the exact class: this loop sees every triple of an import)
                 if p in (_EARLIEST, _LATEST):
                     self.bounds.setdefault(_key(triple.subject), [None, None])[p == _LATEST] = o.value
@@ -192,7 +150,7 @@ class Parts:
             if p == _TYPE:
                 typed.add(s)
                 if target == _MKG + "Attack":
-                    self.attack_nodes.add(s)
+                    attack_nodes.append(triple.subject)
             if p in (_DATE, _AS_OF, _DURING):
                 self.dated.setdefault(s, set()).add(target)
                 if p == _DATE:
@@ -210,12 +168,28 @@ class Parts:
                 for entity in named:
                     self.named.setdefault(entity, set()).update(dated)
         self.claims += [(agent, attack[fact]) for fact, found in agents.items() if fact in attack for agent in found]
-        self.on_attack.update(attack)
-        for subject, pairs in listed.items():
-            if subject in self.attack_nodes or subject in attack:
-                self.listed[subject] = pairs
-            elif subject not in typed:  # adds to a node held elsewhere
-                self.touched.add(subject)
+        self._gather(listed, typed, attack_nodes)
+
+    def _gather(self, listed: dict[Any, dict[str, list[Any]]], typed: set[str], attack_nodes: list[Any]) -> None:
+        """Each attack's record, from the triples of one piece (:func:`kg.store.listing.gather`)."""
+        pointing: dict[Any, list[Any]] = {}
+        for subject, objects in listed.items():
+            for on in objects.get(listing.ON, []):
+                pointing.setdefault(on, []).append(subject)
+        here = set(attack_nodes)
+        for on, facts in pointing.items():
+            if on not in here:  # facts on an attack held in another piece, or another unit
+                self.split.add(listing.text_of(on))
+                self.touched.add(_key(on))
+        reader = listing.Given(listed, pointing)
+        for attack in attack_nodes:
+            key = listing.text_of(attack)
+            if key in self.listing or type(attack) is not ox.NamedNode:  # noqa: E721
+                self.split.add(key)  # met twice, or a blank node (its label in a store is not this one)
+            self.listing[key] = listing.gather(reader, attack)
+        for subject in listed:
+            if _key(subject) not in typed:  # adds to a node held elsewhere
+                self.touched.add(_key(subject))
 
     def merge(self, other: Parts) -> None:
         """Add the parts gathered from another piece."""
@@ -227,9 +201,8 @@ class Parts:
             for key, values in theirs.items():
                 mine.setdefault(key, set()).update(values)
         self.claims += other.claims
-        self.listed.update(other.listed)
-        self.attack_nodes |= other.attack_nodes
-        self.on_attack.update(other.on_attack)
+        self.split |= other.split | (self.listing.keys() & other.listing.keys())
+        self.listing.update(other.listing)
         self.touched |= other.touched
 
     def summary(self) -> Summary:
@@ -253,13 +226,10 @@ class Parts:
             bounds = sorted(b[:4] for node in nodes for pair in days(node) for b in pair if b is not None)
             if bounds and not term.startswith("_:"):
                 years[term] = [bounds[0], bounds[-1]]
-        facts: dict[str, list[list[Any]]] = {}
-        for fact, on in sorted(self.on_attack.items()):
-            facts.setdefault(on, []).append([fact, self.listed.get(fact, [])])
-        listing = {attack: [self.listed.get(attack, []), facts.get(attack, [])]
-                   for attack in sorted(self.attack_nodes) if not _blank(attack, self.listed, facts.get(attack, []))}
-        touched = {on for on in self.on_attack.values() if on not in self.attack_nodes} | self.touched
-        return Summary(attacks, years, listing, sorted(touched))
+        kept = {attack: record for attack, record in sorted(self.listing.items())
+                if attack not in self.split and "_:" not in json.dumps(record[2:6])}  # no blank node either
+        owned = {str(listing.term_of(attack).value) for attack in self.listing}  # type: ignore[union-attr]
+        return Summary(attacks, years, kept, sorted(self.touched - owned))
 
 
 def _key(term: Any) -> str:
@@ -297,22 +267,16 @@ def dataset_summary(nt: Path) -> Summary:
     return summarize_file(nt)
 
 
-def write(path: Path, summary: Summary, answers: dict[str, Any] | None = None) -> None:
-    """Write ``summary`` as the index at ``path``, whole or not at all (:func:`kg.atomic.write_files`).
-
-    ``answers`` are whole answers worked out from the loaded store, by name, kept as JSON
-    (``relations``: every relation of :func:`kg.analysis.relations.relations`).
-    """
-    db = Precomputed.of(summary, answers).db
+def write(path: Path, summary: Summary) -> None:
+    """Write ``summary`` as the index at ``path``, whole or not at all (:func:`kg.atomic.write_files`)."""
+    db = Precomputed.of(summary).db
     data = db.serialize()
     db.close()
     write_files(path.parent, {path.name: data})
 
 
-def _fill(db: sqlite3.Connection, summary: Summary, answers: dict[str, Any]) -> None:
+def _fill(db: sqlite3.Connection, summary: Summary) -> None:
     db.executescript(_SCHEMA)
-    db.executemany("INSERT INTO answer VALUES (?, ?)",
-                   [(name, json.dumps(data, ensure_ascii=False, separators=(",", ":"))) for name, data in answers.items()])
     db.executemany("INSERT OR IGNORE INTO attack VALUES (?, ?, ?, ?, ?, ?)",
                    [(agent, earliest or UNDATED, str(attack).removeprefix(_ID), attack, earliest, latest)
                     for agent, attack, earliest, latest in summary.attacks])
@@ -344,14 +308,53 @@ def of_graph(graph: Any) -> Precomputed:
     return known[1]
 
 
-def stored_answer(graph: Any, name: str) -> Any:
-    """The answer ``name`` from the index of the generation ``graph`` reads, or ``None``.
+ANSWERS = "answers.sqlite"
+"""Whole answers a later stage worked out from a generation, kept in its folder (:func:`keep_answers`)."""
 
-    Unlike :func:`of_graph`, a graph with no generation (held in memory) gets ``None``
-    rather than an index made for it: the caller then works the answer out itself.
+
+def stored_answer(graph: Any, name: str) -> Any:
+    """The answer kept as ``name`` for the generation ``graph`` reads (parsed JSON), or ``None``.
+
+    ``None`` when the generation has no such answer yet, or ``graph`` has no generation
+    (held in memory): the caller then works the answer out itself.
     """
-    found = _generation_index(graph)
-    return found.answer(name) if found is not None else None
+    view = getattr(graph, "store", None)
+    folder = getattr(view, "folder", None)
+    if folder is None:
+        return None
+    db = getattr(view, "answers", None)
+    if db is None:
+        path = folder / ANSWERS
+        if not path.is_file():
+            return None
+        db = view.answers = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,  # type: ignore[union-attr]
+                                            check_same_thread=False)
+    row = db.execute("SELECT data FROM answer WHERE name = ?", (name,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def keep_answers(graph: Any, answers: dict[str, Any]) -> bool:
+    """Keep ``answers`` (JSON values by name) beside the generation ``graph`` reads, whole; whether they were kept.
+
+    A generation is named by the digest of what it holds, so its answers never change:
+    whoever works them out first keeps them, for every later command. A graph held in
+    memory, or a folder that cannot be written (read-only), keeps nothing.
+    """
+    folder = getattr(getattr(graph, "store", None), "folder", None)
+    if folder is None:
+        return False
+    db = sqlite3.connect(":memory:")
+    with db:
+        db.execute("CREATE TABLE answer (name TEXT PRIMARY KEY, data TEXT) WITHOUT ROWID")
+        db.executemany("INSERT INTO answer VALUES (?, ?)", [
+            (name, json.dumps(data, ensure_ascii=False, separators=(",", ":"))) for name, data in answers.items()])
+    data = db.serialize()
+    db.close()
+    try:
+        write_files(folder, {ANSWERS: data})
+    except OSError:
+        return False
+    return True
 
 
 def _generation_index(graph: Any) -> Precomputed | None:
@@ -379,20 +382,12 @@ class Precomputed:
         return cls(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False))
 
     @classmethod
-    def of(cls, summary: Summary, answers: dict[str, Any] | None = None) -> Precomputed:
+    def of(cls, summary: Summary) -> Precomputed:
         """An index held in memory."""
         db = sqlite3.connect(":memory:", check_same_thread=False)
         with db:
-            _fill(db, summary, answers or {})
+            _fill(db, summary)
         return cls(db)
-
-    def answer(self, name: str) -> Any:
-        """The whole answer kept under ``name`` (parsed JSON), or ``None`` when this index has none."""
-        try:
-            row = self.db.execute("SELECT data FROM answer WHERE name = ?", (name,)).fetchone()
-        except sqlite3.OperationalError:  # an index written before it kept answers
-            return None
-        return json.loads(row[0]) if row else None
 
     def attacks_by(self, agents: Iterable[str], *, after: str | None = None, before: str | None = None,
                    dated_only: bool = False) -> list[tuple[str, str | None]]:
@@ -416,19 +411,19 @@ class Precomputed:
                                values)
         return list(dict.fromkeys(rows))
 
-    def listings(self, attacks: list[str]) -> dict[str, tuple[dict[str, list[Any]], list[tuple[Any, dict[str, list[Any]]]]]]:
-        """The kept listing of each of ``attacks`` (IRIs) that has one: its own objects by predicate, and its facts'.
+    def listings(self, ids: list[str]) -> dict[str, listing.Record]:
+        """The kept record (:data:`kg.store.listing.Record`) of each attack of ``ids`` that has one, by id.
 
-        An attack missing here (held by several units, or an index from before listings) is read from the store.
+        An attack missing here (several units add to it, or the index is from before
+        listings) is gathered from the store instead.
         """
         found = {}
         try:
-            for start in range(0, len(attacks), 500):
-                batch = attacks[start:start + 500]
-                for iri, data in self.db.execute(
-                        f"SELECT iri, data FROM listing WHERE iri IN ({', '.join('?' * len(batch))})", batch):
-                    own, facts = json.loads(data)
-                    found[iri] = (listed_pairs(own), [(ox.NamedNode(fact), listed_pairs(pairs)) for fact, pairs in facts])
+            for start in range(0, len(ids), 500):
+                batch = ids[start:start + 500]
+                rows = self.db.execute(f"SELECT id, data FROM listing WHERE id IN ({', '.join('?' * len(batch))})",
+                                       batch)
+                found.update((attack, json.loads(data)) for attack, data in rows)
         except sqlite3.OperationalError:  # an index written before it kept listings
             return {}
         return found

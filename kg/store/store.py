@@ -209,8 +209,7 @@ def build_store(root: Path) -> Path:
     existing = root / STORES / name_of(digest)
     if existing.is_dir():  # still there (a server holds it): the same store
         if not (existing / precomputed.FILE).is_file():  # loaded before stores kept an index
-            precomputed.write(existing / precomputed.FILE, summary(root),
-                              loaded_answers(pyoxigraph.Store.read_only(str(existing))))
+            precomputed.write(existing / precomputed.FILE, summary(root))
         return _published(root, staging, digest)
     store = pyoxigraph.Store(str(staging))
     for path in loaded_files(root):
@@ -227,31 +226,9 @@ def build_store(root: Path) -> Path:
     # kg attacks --by on 200,000 incidents 4-5x faster (1.8 s -> 0.35 s), for 9 s of loading.
     store.optimize()
     store.flush()
-    answers = loaded_answers(store)
     del store
-    precomputed.write(staging / precomputed.FILE, summary(root), answers)  # published with the generation, whole
+    precomputed.write(staging / precomputed.FILE, summary(root))  # published with the generation, whole
     return _published(root, staging, digest)
-
-
-def loaded_answers(store: pyoxigraph.Store) -> dict[str, object]:
-    """The whole answers the index keeps (:func:`kg.store.precomputed.write`), worked out from the loaded store.
-
-    ``relations``: every time-bounded relation (:func:`kg.analysis.relations.read_relations`),
-    which every network command reads; 0.1 s here, on 200,000 imported incidents. ``lineage``:
-    every organization's (:func:`kg.analysis.lineage.kept_lineage`); and the routes between
-    each two entities (:func:`kg.analysis.temporal.kept_routes`). The commands then answer
-    without networkx.
-    """
-    # the analyses read the store: imported here, not at the top
-    from kg.analysis.lineage import kept_lineage
-    from kg.analysis.relations import network_of, read_relations
-    from kg.analysis.temporal import kept_routes
-    from kg.store.reader import StoreGraph
-
-    rels = read_relations(StoreGraph(store))
-    net = network_of(rels)
-    return {"relations": [relation.record() for relation in rels], "lineage": kept_lineage(net, rels),
-            **kept_routes(net, rels)}
 
 
 def summary(root: Path) -> precomputed.Summary:

@@ -13,9 +13,11 @@ import itertools
 
 import pytest
 
-from kg.analysis.lineage import lineage, lineage_graph, lineage_of
+from kg.analysis.answers import lineage_of
+from kg.analysis.lineage import lineage, lineage_graph
 from kg.analysis.relations import network, read_relations, relations
-from kg.analysis.temporal import KEPT_HOPS, connections, connections_of
+from kg.analysis.answers import connections_of
+from kg.analysis.temporal import KEPT_HOPS, connections
 from kg.store.precomputed import stored_answer
 from kg.store.reader import StoreGraph
 from kg.store.store import open_generation

@@ -91,35 +91,24 @@ def test_the_index_is_part_of_each_generation_and_an_older_store_gains_one(proje
     assert again == folder and (folder / precomputed.FILE).is_file()
 
 
-def test_the_kept_relations_are_the_relations_the_store_answers(project: Path) -> None:
+def test_a_generation_keeps_the_network_answers_once_the_first_command_works_them_out(project: Path,
+                                                                                      tmp_path: Path) -> None:
+    from kg.analysis.answers import lineage_of
     from kg.analysis.relations import read_relations, relations
 
     store, folder, _ = open_generation(project, keep=False)
-    graph = StoreGraph(store, folder)
-    kept = precomputed.of_graph(graph).answer("relations")
+    copy = tmp_path / "generation"
+    shutil.copytree(folder, copy)
+    (copy / precomputed.ANSWERS).unlink(missing_ok=True)
+    fresh = StoreGraph(store, copy)
+    read = read_relations(StoreGraph(store))
+    assert precomputed.stored_answer(fresh, "relations") is None and relations(fresh) == read  # read, not kept
+    lineage_of(fresh, "test-group")  # the first network command keeps them
+    again = StoreGraph(store, copy)
+    kept = precomputed.stored_answer(again, "relations")
     assert kept and {r["kind"] for r in kept} >= {"affiliation", "responsibility"}
-    read = read_relations(graph)
-    assert relations(graph) == read
-    assert [r.quotes for r in relations(graph)] == [r.quotes for r in read]  # quotes are not compared by ==
-    assert relations(StoreGraph(store)) == read  # no generation: read from the store
-
-
-def test_an_index_from_before_it_kept_relations_answers_none_and_the_relations_are_read(project: Path,
-                                                                                        tmp_path: Path) -> None:
-    import sqlite3
-
-    from kg.analysis.relations import read_relations, relations
-
-    store, folder, _ = open_generation(project, keep=False)
-    older = tmp_path / "older"
-    shutil.copytree(folder, older)
-    db = sqlite3.connect(older / precomputed.FILE)
-    db.execute("DROP TABLE answer")
-    db.commit()
-    db.close()
-    graph = StoreGraph(store, older)
-    assert precomputed.of_graph(graph).answer("relations") is None
-    assert relations(graph) == read_relations(StoreGraph(store))
+    assert relations(again) == read and [r.quotes for r in relations(again)] == [r.quotes for r in read]
+    assert precomputed.stored_answer(StoreGraph(store), "relations") is None  # no generation: nothing kept
 
 
 def test_an_attack_listed_from_the_index_is_the_attack_read_from_the_store(project: Path) -> None:
@@ -127,20 +116,46 @@ def test_an_attack_listed_from_the_index_is_the_attack_read_from_the_store(proje
 
     store, folder, _ = open_generation(project, keep=False)
     kept, live = StoreGraph(store, folder), StoreGraph(store)
-    live.precomputed = precomputed.Precomputed.of(precomputed.Summary())  # no listings: every attack read whole
+    live.precomputed = precomputed.Precomputed.of(precomputed.Summary())  # no listings: every attack gathered
     ids = matching(kept)
-    listed = precomputed.of_graph(kept).listings([precomputed.PREFIXES["mkgd"] + i for i in ids])
-    assert len(ids) >= 10 and set(listed) == {precomputed.PREFIXES["mkgd"] + i for i in ids}
+    assert len(ids) >= 10 and set(precomputed.of_graph(kept).listings(ids)) == set(ids)
     assert [row.as_dict() for row in details(kept, ids)] == [row.as_dict() for row in details(live, ids)]
     assert any(row.claims for row in details(kept, ids)) and any(row.figures for row in details(kept, ids))
 
 
+def _record(*facts: str) -> list[object]:
+    return ["label", "", "", [], "", "", [[fact, "", "", "", "", False, [], []] for fact in facts], []]
+
+
 def test_an_attack_another_unit_adds_to_is_read_from_the_store() -> None:
-    attack, fact = precomputed.PREFIXES["mkgd"] + "gtd-1", precomputed.PREFIXES["mkgd"] + "f-1"
-    one = precomputed.Summary(listing={attack: [[], []]})
-    other = precomputed.Summary(listing={}, touched=[attack])  # e.g. a curated claim on an imported attack
-    one.merge(other)
-    assert attack not in one.listing and attack in one.touched
-    two = precomputed.Summary(listing={attack: [[], [[fact, []]]]})
-    two.merge(precomputed.Summary(touched=[fact]))  # a source added to one of its facts
-    assert attack not in two.listing
+    attack = precomputed.PREFIXES["mkgd"] + "gtd-1"
+    one = precomputed.Summary(listing={"gtd-1": _record()})
+    one.merge(precomputed.Summary(touched=[attack]))  # e.g. a curated claim on an imported attack
+    assert "gtd-1" not in one.listing and attack in one.touched
+    two = precomputed.Summary(listing={"gtd-1": _record("gtd-1#perpetrator-1")})
+    two.merge(precomputed.Summary(touched=[attack + "#perpetrator-1"]))  # a source added to one of its facts
+    assert "gtd-1" not in two.listing
+    three = precomputed.Summary(listing={"gtd-1": _record()})
+    three.merge(precomputed.Summary(listing={"gtd-1": _record()}))  # two units hold the same attack
+    assert "gtd-1" not in three.listing
+    alone = precomputed.Summary(listing={"gtd-1": _record()})
+    alone.merge(precomputed.Summary(listing={"gtd-2": _record()}, touched=[attack.replace("1", "3")]))
+    assert set(alone.listing) == {"gtd-1", "gtd-2"}  # the check can fail
+
+
+def test_a_piece_with_facts_on_an_attack_of_another_piece_keeps_no_record_of_it() -> None:
+    import pyoxigraph as ox
+
+    mkg, ids = precomputed.PREFIXES["mkg"], precomputed.PREFIXES["mkgd"]
+    attack, fact = ox.NamedNode(ids + "a-1"), ox.NamedNode(ids + "a-1#claim")
+    rdf_type = ox.NamedNode(precomputed.PREFIXES["rdf"] + "type")
+    parts = precomputed.Parts()
+    parts.add([ox.Triple(attack, rdf_type, ox.NamedNode(mkg + "Attack"))])
+    whole = precomputed.Parts()
+    whole.add([ox.Triple(attack, rdf_type, ox.NamedNode(mkg + "Attack"))])
+    assert "a-1" in whole.summary().listing
+    other = precomputed.Parts()
+    other.add([ox.Triple(fact, rdf_type, ox.NamedNode(mkg + "ResponsibilityClaim")),
+               ox.Triple(fact, ox.NamedNode(mkg + "attack"), attack)])
+    parts.merge(other)
+    assert "a-1" not in parts.summary().listing

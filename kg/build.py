@@ -16,6 +16,7 @@ from kg.curate.corpus import Corpus
 from kg.export.exports import ExportSet, default_exports
 from kg.graph.checked import compile_checked, violation_problems
 from kg.graph.compile import Compiled
+from kg.store.precomputed import stored_answer
 from kg.store.reader import StoreGraph
 from kg.store.store import IMPORTS, build_store, graph_of, open_generation, store_is_fresh, writing
 
@@ -58,14 +59,18 @@ def build(root: Path, *, check: bool = False, exports: ExportSet | None = None) 
     with writing(root):
         result = _built(root, exports)
         result.written = commit_files(folder, result.files)
-        if not store_is_fresh(root):
+        fresh = store_is_fresh(root)
+        if not fresh:
             build_store(root)
-            store, folder, lease = open_generation(root, keep=False)  # let go after: a long-lived caller builds again
-            try:
+        store, folder, lease = open_generation(root, keep=False)  # let go after: a long-lived caller builds again
+        try:
+            if not fresh:
                 project_index(root, graph_of(store))  # the resolver's name index, made once here
-                keep_network(StoreGraph(store, folder))  # and what the network commands read
-            finally:
-                lease.release()
+            graph = StoreGraph(store, folder)
+            if stored_answer(graph, "lineage") is None:  # and what the network commands read (a killed build's too)
+                keep_network(graph)
+        finally:
+            lease.release()
     return result
 
 

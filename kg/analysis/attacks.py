@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from kg.curate.readings import AMBIGUOUS
 from kg.namespaces import PREFIXES
 from kg.store.nodes import Nodes
-from kg.store.listing import Record, gather, term_of
+from kg.store.listing import Record, gather, iri_of
 from kg.store.precomputed import UNDATED, of_graph
 from kg.store.reader import iri, node, oxigraph_of, texts
 
@@ -148,19 +148,31 @@ def details(graph: Graph, ids: list[str]) -> list[AttackRow]:
 def _row(nodes: Nodes, attack_id: str, record: Record) -> AttackRow:
     """The listing of an attack from its :data:`kg.store.listing.Record`: the terms it points at read from the store."""
     label_en, label_ar, date_text, places, outcome, record_id, claims, figures = record
-    date = term_of(date_text)
-    names = sorted(nodes.labels(term_of(place), _LABEL).get("en", "") for place in places)
-    row = AttackRow(attack_id, label_en, label_ar, nodes.text(date, _MKG + "edtf"), nodes.text(date, _MKG + "earliest"),
-                    nodes.text(date, _MKG + "latest"), "; ".join(name for name in names if name),
-                    nodes.text(term_of(outcome), _NOTATION))
+    date = iri_of(date_text) if isinstance(date_text, str) else None
+
+    def text(node: Any, predicate: str) -> str:
+        found = nodes.objects(node, predicate)
+        return str(found[0].value) if found else ""
+
+    def english(place: str) -> str:
+        return next((str(label.value) for label in nodes.objects(iri_of(place), _LABEL)
+                     if (getattr(label, "language", None) or "").lower() == "en"), "")
+
+    names = sorted(english(place) for place in places)
+    # a date comes with its text and days (the record kept them), or its triples are read at
+    # once (three of its few); a place's label is read alone (one of its many)
+    edtf, earliest, latest = (date_text[1:] if isinstance(date_text, list) else
+                              (nodes.text(date, _MKG + name) for name in ("edtf", "earliest", "latest")))
+    row = AttackRow(attack_id, label_en, label_ar, edtf, earliest, latest, "; ".join(name for name in names if name),
+                    text(iri_of(outcome), _NOTATION))
     for fact, status, by, channel, quote, ambiguous, agents, sources in claims:
-        common = {"fact": fact, "status": nodes.text(term_of(status), _NOTATION), "by": by, "channel": channel,
+        common = {"fact": fact, "status": text(iri_of(status), _NOTATION), "by": by, "channel": channel,
                   "quote": quote, "record": record_id, "reading": AMBIGUOUS if ambiguous else ""}
         row.claims += [{**common, "agent": agent, "source": source} for agent in agents for source in sources]
     for fact, measure, count, qualifier, victims, as_of, reported_by, quote, sources in figures:
-        common = {"fact": fact, "measure": nodes.text(term_of(measure), _NOTATION), "value": _number(count or None),
-                  "qualifier": nodes.text(term_of(qualifier), _NOTATION), "victims": victims,
-                  "as_of": nodes.text(term_of(as_of), _MKG + "edtf"), "reported_by": reported_by, "quote": quote,
+        common = {"fact": fact, "measure": text(iri_of(measure), _NOTATION), "value": _number(count or None),
+                  "qualifier": text(iri_of(qualifier), _NOTATION), "victims": victims,
+                  "as_of": text(iri_of(as_of), _MKG + "edtf"), "reported_by": reported_by, "quote": quote,
                   "record": record_id}
         row.figures += [{**common, "source": source} for source in sources]
     row.claims.sort(key=lambda c: (c["agent"], c["status"], c["source"], c["fact"]))

@@ -34,7 +34,8 @@ FACT = (_TYPE, _DERIVED, *(_MKG + name for name in (
 """And of each fact on it."""
 
 Record = list[Any]
-"""``[label_en, label_ar, date, places, outcome, record_id, claims, figures]``: see :func:`gather`."""
+"""``[label_en, label_ar, date, places, outcome, record_id, claims, figures]``: see :func:`gather`.
+A kept record may give its date as ``[date, edtf, earliest, latest]`` (:class:`kg.store.precomputed.Parts`)."""
 
 
 class Reader(Protocol):
@@ -69,6 +70,19 @@ def term_of(text: str) -> ox.NamedNode | ox.BlankNode | None:
     if text.startswith("_:"):
         return ox.BlankNode(text[2:])
     return ox.NamedNode(text if ":" in text else _ID + text)
+
+
+def iri_of(text: str) -> str | ox.BlankNode | None:
+    """The node :func:`text_of` gave as text, an IRI as text (as :class:`kg.store.nodes.Nodes` takes it fastest).
+
+    >>> iri_of("isis-k"), iri_of("")
+    ('https://w3id.org/mkg/id/isis-k', None)
+    """
+    if not text:
+        return None
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    return text if ":" in text else _ID + text
 
 
 def _first(terms: list[Any]) -> Any:

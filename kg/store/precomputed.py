@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,9 @@ from kg.namespaces import PREFIXES
 from kg.store import listing
 from kg.store.reader import oxigraph_of
 
+_LOCK = threading.Lock()
+"""One query at a time on the shared read-only connections: kg serve's threads share them,
+and sqlite3 refuses a cursor used by two threads at once ("Recursive use of cursors")."""
 FILE = "precomputed.sqlite"
 """The index in a generation's folder."""
 SUFFIX = ".summary.json"
@@ -345,7 +349,8 @@ def stored_answer(graph: Any, name: str) -> Any:
             return None
         db = view.answers = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,  # type: ignore[union-attr]
                                             check_same_thread=False)
-    row = db.execute("SELECT data FROM answer WHERE name = ?", (name,)).fetchone()
+    with _LOCK:
+        row = db.execute("SELECT data FROM answer WHERE name = ?", (name,)).fetchone()
     return json.loads(row[0]) if row else None
 
 
@@ -423,8 +428,9 @@ class Precomputed:
         if before:
             where.append("(earliest IS NULL OR earliest <= ?)")
             values.append(before)
-        rows = self.db.execute(f"SELECT iri, earliest FROM attack WHERE {' AND '.join(where)} ORDER BY day, id",
-                               values)
+        with _LOCK:
+            rows = self.db.execute(f"SELECT iri, earliest FROM attack WHERE {' AND '.join(where)} ORDER BY day, id",
+                                   values).fetchall()
         return list(dict.fromkeys(rows))
 
     def listings(self, ids: list[str]) -> dict[str, listing.Record]:
@@ -437,8 +443,9 @@ class Precomputed:
         try:
             for start in range(0, len(ids), 500):
                 batch = ids[start:start + 500]
-                rows = self.db.execute(f"SELECT id, data FROM listing WHERE id IN ({', '.join('?' * len(batch))})",
-                                       batch)
+                with _LOCK:
+                    rows = self.db.execute(
+                        f"SELECT id, data FROM listing WHERE id IN ({', '.join('?' * len(batch))})", batch).fetchall()
                 found.update((attack, json.loads(data)) for attack, data in rows)
         except sqlite3.OperationalError:  # an index written before it kept listings
             return {}
@@ -446,5 +453,6 @@ class Precomputed:
 
     def years(self, entity: str) -> tuple[str, str] | None:
         """The first and last year of the dated facts that involve ``entity`` (an IRI), or ``None``."""
-        row = self.db.execute("SELECT first, last FROM active WHERE entity = ?", (entity,)).fetchone()
+        with _LOCK:
+            row = self.db.execute("SELECT first, last FROM active WHERE entity = ?", (entity,)).fetchone()
         return (row[0], row[1]) if row else None

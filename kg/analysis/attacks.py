@@ -21,7 +21,6 @@ Term = Any  # an IRI: an rdflib or a pyoxigraph term, or its text
 _MKG, _ID = PREFIXES["mkg"], PREFIXES["mkgd"]
 _OX_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
 _LABEL, _NOTATION = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "notation"
-_TYPE, _DERIVED = PREFIXES["rdf"] + "type", PREFIXES["prov"] + "wasDerivedFrom"
 
 # {scope} narrows each query to the attacks asked about, inside the engine: by a place (through
 # the location hierarchy), or every attack. The asked-for terms are bound, never pasted. Attacks

@@ -57,21 +57,6 @@ class Nodes:
                 term, ox.NamedNode(predicate), None, ox.DefaultGraph())]
         return found
 
-    def only(self, node: Node | str, predicates: tuple[str, ...]) -> dict[str, list[Any]]:
-        """The node's objects of these predicates only: one lookup each, for a node with many others.
-
-        An imported attack has 15-20 triples, its description among them, and a listing
-        needs five: asked one by one, it costs about half.
-        """
-        subject = ox.NamedNode(node) if isinstance(node, str) else node
-        found: dict[str, list[Any]] = {}
-        for predicate in predicates:
-            objects = [q.object for q in self.store.quads_for_pattern(subject, ox.NamedNode(predicate), None,
-                                                                       ox.DefaultGraph())]
-            if objects:
-                found[predicate] = objects
-        return found
-
     def subjects(self, predicate: str, obj: Node | str) -> list[Any]:
         """The subjects of ``predicate`` with object ``obj``, each once."""
         target = ox.NamedNode(obj) if isinstance(obj, str) else obj
